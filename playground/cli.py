@@ -1,0 +1,108 @@
+"""The command line: `playground`, `playground train`, `playground predict`.
+
+Exit status: 0 done; 2 bad usage or bad input (one line on stderr saying what
+and where, no traceback); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+
+from playground.core.errors import PlaygroundError
+
+
+class UsageError(PlaygroundError):
+    """Bad command-line usage."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _add_training_options(p: argparse.ArgumentParser) -> None:
+    from playground.core.config import DEVICES, OPTIMIZERS, TrainingConfig
+
+    d = TrainingConfig()
+    p.add_argument("--hidden", default="8", metavar="UNITS",
+                   help='units per hidden layer, e.g. "10,10"; "" for none (default: 8)')
+    p.add_argument("--activation", default="relu",
+                   help="relu|tanh|sigmoid|leaky_relu|gelu|linear, one for all or one per layer")
+    p.add_argument("--dropout", default="0", help="dropout, one for all or one per layer")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer)
+    p.add_argument("--lr", type=float, default=d.learning_rate, help="learning rate")
+    p.add_argument("--batch-size", type=int, default=d.batch_size,
+                   help="rows per batch; 0 = the whole training set (default)")
+    p.add_argument("--epochs", type=int, default=d.epochs)
+    p.add_argument("--weight-decay", type=float, default=d.weight_decay)
+    p.add_argument("--val-fraction", type=float, default=d.val_fraction)
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--device", choices=DEVICES, default=d.device)
+    p.add_argument("--data", metavar="FILE.csv", help="your own data (default: penguins)")
+    p.add_argument("--label", metavar="COLUMN", help="the column to predict (with --data)")
+    p.add_argument("--features", metavar="A,B,C",
+                   help="feature columns (with --data; default: every other numeric column)")
+    p.add_argument("--out", metavar="FILE", help="write a project file")
+    p.add_argument("--json", action="store_true", help="print the final metrics as JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="playground",
+                     description="Neural Network Playground: design a network, watch it "
+                                 "learn, classify penguins.")
+    parser.add_argument("--project", metavar="FILE", help="open this project in the window")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__import__('playground').__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    train = sub.add_parser("train", help="train without a window")
+    _add_training_options(train)
+    predict = sub.add_parser("predict", help="classify one sample with a trained project")
+    predict.add_argument("--model", required=True, metavar="FILE", help="a project file")
+    predict.add_argument("values", nargs="+", metavar="V",
+                         help="feature values in the data set's order")
+    predict.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "train":
+            from playground.commands.train import run_train
+
+            return run_train(args)
+        if args.command == "predict":
+            from playground.commands.predict import run_predict
+
+            return run_predict(args)
+        return _open_window(args)
+    except PlaygroundError as e:
+        print(f"playground: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("playground: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # a bug, not a user's mistake
+        if os.environ.get("PLAYGROUND_DEBUG"):
+            traceback.print_exc()
+        print(f"playground: internal error: {type(e).__name__}: {e} "
+              "(set PLAYGROUND_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _open_window(args) -> int:
+    try:
+        from playground.ui.app import run_app
+    except ImportError:
+        raise UsageError("the window is not part of this build yet; use "
+                         "`playground train` or `playground predict`") from None
+    return run_app(args.project)
+
+
+def print_json(obj: dict) -> None:
+    print(json.dumps(obj))

@@ -1,0 +1,1 @@
+"""The subcommands of `playground`, one module each, imported only when used."""

@@ -1,0 +1,24 @@
+"""`playground predict --model FILE V1 V2 ...`: classify one sample."""
+
+from __future__ import annotations
+
+import sys
+
+from playground.cli import print_json
+
+
+def run_predict(args) -> int:
+    from playground.core.project import load_project
+
+    project = load_project(args.model)
+    prediction = project.predictor().predict(args.values)
+    for warning in prediction.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    width = max(len(n) for n in prediction.probabilities)
+    print(f"{prediction.label}")
+    for name, p in sorted(prediction.probabilities.items(), key=lambda kv: -kv[1]):
+        bar = "█" * round(p * 30)
+        print(f"  {name:{width}}  {p:6.1%}  {bar}")
+    if args.json:
+        print_json(prediction.to_dict())
+    return 0

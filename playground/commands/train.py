@@ -1,0 +1,137 @@
+"""`playground train`: train without a window, print a report, optionally save."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import numpy as np
+
+from playground.cli import UsageError, print_json
+from playground.commands.progress import ProgressBar
+
+
+def load_data(args):
+    from playground.core.dataset import load_csv, load_penguins
+
+    if args.data is None:
+        if args.label or args.features:
+            raise UsageError("--label and --features need --data FILE.csv")
+        return load_penguins()
+    if not args.label:
+        raise UsageError("--data needs --label COLUMN (the column to predict)")
+    features = [f.strip() for f in args.features.split(",")] if args.features else None
+    return load_csv(args.data, args.label, features)
+
+
+def config_from_args(args):
+    from playground.core.config import TrainingConfig
+
+    return TrainingConfig(optimizer=args.optimizer, learning_rate=args.lr,
+                          batch_size=args.batch_size, epochs=args.epochs,
+                          weight_decay=args.weight_decay, val_fraction=args.val_fraction,
+                          seed=args.seed, device=args.device)
+
+
+def run_train(args) -> int:
+    from playground.core.devices import describe_device
+    from playground.core.spec import NetworkSpec, parse_hidden
+    from playground.core.split import prepare
+    from playground.core.trainer import Trainer
+
+    config = config_from_args(args)
+    dataset = load_data(args)
+    spec = NetworkSpec(dataset.n_features, dataset.n_classes,
+                       parse_hidden(args.hidden, args.activation, args.dropout))
+    if args.out:
+        _check_writable(args.out)
+    trainer = Trainer(prepare(dataset, config.val_fraction, config.seed), spec, config)
+
+    stop = threading.Event()  # the first Ctrl+C ends training early and still reports
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        seconds, diverged = _train(trainer, config.epochs, stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+    report = _report(trainer, dataset, seconds)
+    device = describe_device(trainer.device)
+    _print_table(report, dataset, trainer, device, seconds, diverged, stop.is_set())
+    if args.out:
+        from playground.core.project import project_from_trainer, save_project
+
+        save_project(project_from_trainer(trainer, dataset), args.out)
+        print(f"Saved the project to {args.out}")
+    if args.json:
+        print_json({"epochs": trainer.epoch, "train_loss": report["train_loss"],
+                    "val_loss": report["val_loss"], "train_accuracy": report["train_accuracy"],
+                    "val_accuracy": report["val_accuracy"], "device": device,
+                    "seconds": round(seconds, 6), "diverged": diverged})
+    return 0
+
+
+def _check_writable(path: str) -> None:
+    import os
+    from pathlib import Path
+
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"--out {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"--out {path}: the folder {folder} is not writable")
+
+
+def _train(trainer, epochs: int, stop: threading.Event) -> tuple[float, str | None]:
+    """Run in chunks sized to report about ten times a second; return the seconds."""
+    bar = ProgressBar(epochs)
+    chunk, spent, diverged = 1, 0.0, None
+    while trainer.epoch < epochs and not stop.is_set():
+        stats = trainer.run(min(chunk, epochs - trainer.epoch), stop.is_set)
+        spent += stats.seconds
+        if stats.diverged:
+            diverged = stats.diverged
+            break
+        if len(stats):
+            per_epoch = stats.seconds / len(stats)
+            chunk = max(1, min(chunk * 2, int(0.1 / max(per_epoch, 1e-9))))
+            bar.update(trainer.epoch, f"val acc {stats.val_accuracy[-1]:.3f}")
+    bar.close()
+    return spent, diverged
+
+
+def _report(trainer, dataset, seconds) -> dict:
+    from playground.core.metrics import confusion_matrix
+
+    h = trainer.history
+    probs = trainer.predict_proba(trainer.data.val_x)
+    matrix = confusion_matrix(trainer.data.val_y, probs.argmax(1), dataset.n_classes)
+    return {"train_loss": h.last("train_loss"), "val_loss": h.last("val_loss"),
+            "train_accuracy": h.last("train_accuracy"),
+            "val_accuracy": h.last("val_accuracy"), "confusion": matrix}
+
+
+def _print_table(r, dataset, trainer, device, seconds, diverged, interrupted) -> None:
+    from playground.core.metrics import per_class_recall
+
+    if diverged:
+        print(f"Warning: {diverged}")
+    if interrupted:
+        print("Stopped early (Ctrl+C).")
+    rate = trainer.epoch / seconds if seconds > 0 else float("inf")
+    print(f"Trained {trainer.epoch} epochs on {device} in {seconds:.3f} s "
+          f"({rate:,.0f} epochs/s); {len(trainer.data.train_y)} training and "
+          f"{len(trainer.data.val_y)} validation rows")
+    print()
+    print(f"{'':12}{'loss':>10}{'accuracy':>10}")
+    print(f"{'training':12}{r['train_loss']:>10.4f}{r['train_accuracy']:>10.3f}")
+    print(f"{'validation':12}{r['val_loss']:>10.4f}{r['val_accuracy']:>10.3f}")
+    print()
+    names = dataset.class_names
+    w = max(12, *(len(n) + 2 for n in names))
+    m = r["confusion"]
+    recall = per_class_recall(m)
+    print("Validation per class (rows: true species, columns: predicted)")
+    print(f"{'':{w}}" + "".join(f"{n:>{w}}" for n in names) + f"{'accuracy':>10}")
+    for i, name in enumerate(names):
+        acc = "—" if np.isnan(recall[i]) else f"{recall[i]:.3f}"
+        print(f"{name:{w}}" + "".join(f"{v:>{w}}" for v in m[i]) + f"{acc:>10}")

@@ -1,0 +1,53 @@
+"""How to train: optimizer, learning rate, batches, epochs, split, seed, device."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from playground.core.errors import SpecError
+from playground.core.spec import _choice_field, _float_field, _int_field, _mapping
+
+OPTIMIZERS = ("sgd", "momentum", "adam", "adamw", "rmsprop")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+MAX_EPOCHS = 100_000_000
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Defaults chosen so that penguins reach ≥ 0.97 validation accuracy in well
+    under a second on a laptop CPU (measured in the README)."""
+
+    optimizer: str = "adam"
+    learning_rate: float = 0.03
+    batch_size: int = 0  # 0 = the whole training set in one batch
+    epochs: int = 300
+    weight_decay: float = 0.0
+    val_fraction: float = 0.2
+    seed: int = 0
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        _choice_field("optimizer", self.optimizer, OPTIMIZERS)
+        _float_field("learning_rate", self.learning_rate, 0.0, 100.0, low_open=True)
+        _int_field("batch_size", self.batch_size, 0, 100_000_000)
+        _int_field("epochs", self.epochs, 1, MAX_EPOCHS)
+        _float_field("weight_decay", self.weight_decay, 0.0, 10.0)
+        _float_field("val_fraction", self.val_fraction, 0.05, 0.9)
+        _int_field("seed", self.seed, 0, 2**63 - 1)
+        _choice_field("device", self.device, DEVICES)
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> TrainingConfig:
+        d = _mapping("config", d)
+        names = {f.name for f in fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise SpecError(f"config has an unknown field {sorted(map(str, unknown))[0]!r}")
+        try:
+            return cls(**d)
+        except TypeError as e:  # a field of the wrong type that no validator saw
+            raise SpecError(f"config: {e}") from None

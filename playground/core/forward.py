@@ -1,0 +1,72 @@
+"""The forward pass in numpy, from a weight snapshot.
+
+The window computes hover read-outs, neuron shading and explanations with
+this, on its own thread, from the latest snapshot — never from the live model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def activate(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "sigmoid":
+        return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free logistic
+    if name == "leaky_relu":
+        return np.where(z > 0, z, 0.01 * z)
+    if name == "gelu":
+        return 0.5 * z * (1.0 + _erf(z / math.sqrt(2.0)))  # exact GELU, as torch's default
+    if name == "linear":
+        return z
+    raise ValueError(f"unknown activation {name!r}")
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True, eq=False)
+class WeightSnapshot:
+    """Weights (out × in) and biases of each fully connected layer, as numpy arrays."""
+
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    activations: tuple[str, ...]  # one per hidden layer; the output layer is softmax
+    epoch: int = 0
+
+    def layer_count(self) -> int:
+        return len(self.weights)
+
+
+@dataclass(frozen=True, eq=False)
+class LayerValues:
+    """One layer of the forward pass: weighted sums z = W·a + b and activations."""
+
+    weighted_sums: np.ndarray
+    activations: np.ndarray
+
+
+def forward_pass(snapshot: WeightSnapshot, x: np.ndarray) -> list[LayerValues]:
+    """Every layer's weighted sums and activations for one standardized input.
+
+    The last entry is the output layer: its activations are the softmax
+    probabilities. Dropout is off, as at prediction time.
+    """
+    a = np.asarray(x, dtype=np.float64)
+    out: list[LayerValues] = []
+    last = len(snapshot.weights) - 1
+    for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
+        z = w.astype(np.float64) @ a + b.astype(np.float64)
+        a = softmax(z) if i == last else activate(snapshot.activations[i], z)
+        out.append(LayerValues(z, a))
+    return out

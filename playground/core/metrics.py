@@ -1,0 +1,25 @@
+"""Classification metrics computed from labels, independent of any model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """Counts with rows for the true class and columns for the predicted class."""
+    m = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(m, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    return m
+
+
+def per_class_recall(matrix: np.ndarray) -> np.ndarray:
+    """Of each true class, the fraction predicted correctly (NaN for an empty class)."""
+    totals = matrix.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, np.diag(matrix) / np.maximum(totals, 1), np.nan)
+
+
+def per_class_precision(matrix: np.ndarray) -> np.ndarray:
+    """Of each predicted class, the fraction that was right (NaN if never predicted)."""
+    totals = matrix.sum(axis=0)
+    return np.where(totals > 0, np.diag(matrix) / np.maximum(totals, 1), np.nan)

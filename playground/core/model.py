@@ -1,0 +1,64 @@
+"""The torch module for a NetworkSpec: Linear → activation → dropout, …, Linear.
+
+All randomness (initial weights, dropout masks) comes from generators the
+trainer owns, so a seed alone fixes a run, whatever else uses torch's global RNG.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from playground.core.spec import NetworkSpec
+
+_ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "leaky_relu": lambda: nn.LeakyReLU(0.01),
+    "gelu": nn.GELU,
+    "linear": nn.Identity,
+}
+
+
+class SeededDropout(nn.Module):
+    """Dropout whose masks come from the trainer's generator (reproducible runs)."""
+
+    def __init__(self, p: float, generator: torch.Generator | None = None) -> None:
+        super().__init__()
+        self.p = p
+        self.generator = generator
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = torch.rand(x.shape, generator=self.generator, device=x.device) >= self.p
+        return x * keep / (1.0 - self.p)
+
+
+def build_model(spec: NetworkSpec, seed: int,
+                dropout_generator: torch.Generator | None = None) -> nn.Sequential:
+    """A fresh model with PyTorch's default initialization, drawn from `seed`."""
+    init = torch.Generator().manual_seed(seed)
+    layers: list[nn.Module] = []
+    widths = spec.widths
+    for i, (n_in, n_out) in enumerate(zip(widths, widths[1:], strict=False)):
+        linear = nn.Linear(n_in, n_out)
+        # The same scheme as nn.Linear.reset_parameters, but from our generator.
+        with torch.no_grad():
+            nn.init.kaiming_uniform_(linear.weight, a=math.sqrt(5), generator=init)
+            bound = 1.0 / math.sqrt(n_in)
+            nn.init.uniform_(linear.bias, -bound, bound, generator=init)
+        layers.append(linear)
+        if i < len(spec.hidden):
+            layer = spec.hidden[i]
+            layers.append(_ACTIVATIONS[layer.activation]())
+            if layer.dropout > 0:
+                layers.append(SeededDropout(layer.dropout, dropout_generator))
+    return nn.Sequential(*layers)
+
+
+def linear_layers(model: nn.Module) -> list[nn.Linear]:
+    return [m for m in model.modules() if isinstance(m, nn.Linear)]

@@ -1,0 +1,273 @@
+"""Project files: one zip holding `project.json` and `weights.safetensors`.
+
+`project.json` holds what a person can read (format version, data set identity,
+network, settings, standardization, classes, features, epoch); the tensors —
+weights, optimizer state, RNG state and the training history — go to
+safetensors, because a million epochs of curves do not belong in JSON.
+Nothing is ever unpickled. Saves are atomic. Any damaged, foreign or
+inconsistent file raises one ProjectError and changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load as st_load
+from safetensors.numpy import save as st_save
+
+from playground import __version__
+from playground.core.config import TrainingConfig
+from playground.core.dataset import Feature
+from playground.core.errors import PlaygroundError, ProjectError
+from playground.core.forward import WeightSnapshot
+from playground.core.history import METRICS
+from playground.core.predictor import Predictor
+from playground.core.project_check import check_arrays
+from playground.core.spec import NetworkSpec
+from playground.core.split import Standardizer
+
+FORMAT = "neural-network-playground"
+FORMAT_VERSION = 1
+PROJECT_JSON = "project.json"
+WEIGHTS = "weights.safetensors"
+MAX_JSON_BYTES = 4 * 1024 * 1024
+MAX_WEIGHTS_BYTES = 4 * 1024**3
+MAX_MEMBERS = 16
+
+# Each entry turns the JSON of version v into that of v + 1. Format 1 is the first
+# released one; when the format changes, add its step here so old files still open.
+MIGRATIONS: dict[int, callable] = {}
+
+
+@dataclass(eq=False)
+class Project:
+    """Everything needed to continue training, or just to predict."""
+
+    spec: NetworkSpec
+    config: TrainingConfig
+    dataset: dict  # identity: name, builtin, path, size, sha256, label
+    features: tuple[Feature, ...]  # low/high are the training ranges
+    class_names: tuple[str, ...]
+    standardizer: Standardizer
+    epoch: int
+    arrays: dict[str, np.ndarray]
+    optimizer: dict  # the JSON half of the optimizer state (see state_io.py)
+    extras: dict = field(default_factory=dict)  # e.g. the prediction panel's input
+
+    def snapshot(self) -> WeightSnapshot:
+        n = len(self.spec.hidden) + 1
+        return WeightSnapshot(tuple(self.arrays[f"layers.{i}.weight"] for i in range(n)),
+                              tuple(self.arrays[f"layers.{i}.bias"] for i in range(n)),
+                              tuple(h.activation for h in self.spec.hidden), self.epoch)
+
+    def predictor(self) -> Predictor:
+        return Predictor(self.features, self.class_names, self.standardizer, self.snapshot())
+
+    def history(self) -> dict[str, np.ndarray]:
+        return {k: self.arrays[f"history.{k}"] for k in ("epochs", *METRICS)}
+
+    def to_json(self) -> dict:
+        return {"format": FORMAT, "format_version": FORMAT_VERSION, "app_version": __version__,
+                "dataset": self.dataset, "features": [f.to_dict() for f in self.features],
+                "class_names": list(self.class_names), "network": self.spec.to_dict(),
+                "config": self.config.to_dict(), "standardization": self.standardizer.to_dict(),
+                "epoch": self.epoch, "optimizer": self.optimizer, "extras": self.extras}
+
+
+def project_from_trainer(trainer, dataset, extras: dict | None = None) -> Project:
+    """Capture a trainer's whole state (and where its data came from)."""
+    arrays, meta = trainer.state_arrays()
+    data = trainer.data
+    features = tuple(Feature(f.column, f.display, f.unit, float(lo), float(hi))
+                     for f, lo, hi in zip(dataset.features, data.train_low, data.train_high,
+                                          strict=True))
+    identity = {**dataset.identity, "label": dataset.label, "rows": len(dataset)}
+    return Project(trainer.spec, trainer.config, identity, features, dataset.class_names,
+                   data.standardizer, meta["epoch"], arrays, meta["optimizer"], extras or {})
+
+
+def save_project(project: Project, path: str | Path) -> None:
+    """Write atomically: a temporary file beside the target, then os.replace."""
+    path = Path(path)
+    text = json.dumps(project.to_json(), indent=2, allow_nan=True).encode("utf-8")
+    # (np.ascontiguousarray would turn the 0-d "step" counters into 1-d arrays)
+    tensors = {k: v if v.flags.c_contiguous else v.copy(order="C")
+               for k, v in project.arrays.items()}
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
+            zf.writestr(PROJECT_JSON, text, compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(WEIGHTS, st_save(tensors), compress_type=zipfile.ZIP_STORED)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise ProjectError(f"could not save {path}: {e.strerror or e}; "
+                           "any previous file there is unchanged") from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, limit: int, path: Path) -> bytes:
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise ProjectError(f"{path} is not a playground project (no {name} inside)") from None
+    if info.file_size > limit:
+        raise ProjectError(f"{path}: {name} is {info.file_size} bytes, more than the "
+                           f"{limit} this version accepts")
+    with zf.open(info) as f:
+        data = f.read(limit + 1)  # never trust the header's size: a zip bomb lies
+    if len(data) > limit:
+        raise ProjectError(f"{path}: {name} unpacks to more than {limit} bytes")
+    return data
+
+
+def load_project(path: str | Path) -> Project:
+    """Open a project file; every failure is one ProjectError naming the problem."""
+    path = Path(path)
+    try:
+        return _load(path)
+    except PlaygroundError as e:
+        if isinstance(e, ProjectError):
+            raise
+        raise ProjectError(f"{path}: {e}") from None
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ProjectError(f"{path} is a folder, not a project file") from None
+    except PermissionError:
+        raise ProjectError(f"{path}: permission denied") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+        raise ProjectError(f"{path} is damaged or not a project file (not a valid zip)"
+                           ) from None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+            OverflowError, SafetensorError, RuntimeError, NotImplementedError) as e:
+        # zlib errors, bad CRCs, malformed values deep in the JSON: the file is damaged
+        raise ProjectError(f"{path} is damaged ({type(e).__name__}: {e})") from None
+
+
+def _load(path: Path) -> Project:
+    with open(path, "rb") as f:
+        blob = f.read(MAX_WEIGHTS_BYTES + MAX_JSON_BYTES + 1)
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        names = zf.namelist()
+        if len(names) > MAX_MEMBERS:
+            raise ProjectError(f"{path} holds {len(names)} files; a project holds 2")
+        unsafe = [n for n in names if n.startswith(("/", "\\")) or ".." in n.split("/")]
+        if unsafe:
+            raise ProjectError(f"{path} contains a file with an unsafe name ({unsafe[0]!r})")
+        text = _read_member(zf, PROJECT_JSON, MAX_JSON_BYTES, path)
+        meta = _parse_json(text, path)
+        weights = _read_member(zf, WEIGHTS, MAX_WEIGHTS_BYTES, path)
+    try:
+        arrays = st_load(weights)
+    except (SafetensorError, ValueError, TypeError) as e:
+        raise ProjectError(f"{path}: {WEIGHTS} is not a valid safetensors file ({e})") from None
+
+    spec = NetworkSpec.from_dict(meta["network"])
+    config = TrainingConfig.from_dict(meta["config"])
+    features = tuple(Feature.from_dict(f) for f in _list(meta, "features", path))
+    classes = tuple(str(c) for c in _list(meta, "class_names", path))
+    if len(features) != spec.n_inputs:
+        raise ProjectError(f"{path}: {len(features)} features but the network has "
+                           f"{spec.n_inputs} inputs")
+    if len(classes) != spec.n_outputs:
+        raise ProjectError(f"{path}: {len(classes)} classes but the network has "
+                           f"{spec.n_outputs} outputs")
+    std = Standardizer.from_dict(meta["standardization"])
+    if std.mean.shape != (spec.n_inputs,) or std.scale.shape != (spec.n_inputs,) \
+            or not (np.isfinite(std.mean).all() and (np.abs(std.scale) > 0).all()
+                    and np.isfinite(std.scale).all()):
+        raise ProjectError(f"{path}: the standardization does not fit the network's inputs")
+    epoch = meta["epoch"]
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
+        raise ProjectError(f"{path}: epoch must be a whole number ≥ 0, not {epoch!r}")
+    optimizer = meta["optimizer"]
+    check_arrays(arrays, spec, optimizer, config.optimizer, path)
+    dataset = meta.get("dataset", {})
+    extras = meta.get("extras", {})
+    if not isinstance(dataset, dict) or not isinstance(extras, dict):
+        raise ProjectError(f"{path}: dataset and extras must be mappings")
+    return Project(spec, config, dataset, features, classes, std, epoch, arrays, optimizer,
+                   extras)
+
+
+def _list(meta: dict, key: str, path: Path) -> list:
+    value = meta[key]
+    if not isinstance(value, list):
+        raise ProjectError(f"{path}: {key} must be a list")
+    return value
+
+
+def _parse_json(text: bytes, path: Path) -> dict:
+    try:
+        meta = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise ProjectError(f"{path}: {PROJECT_JSON} is not valid JSON ({e})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ProjectError(f"{path} is not a playground project (foreign {PROJECT_JSON})")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProjectError(f"{path}: format_version {version!r} is not valid")
+    if version > FORMAT_VERSION:
+        raise ProjectError(f"{path} was written by a newer version of the playground "
+                           f"(format {version}; this version reads up to {FORMAT_VERSION}). "
+                           "Please update the playground to open it.")
+    while version < FORMAT_VERSION:
+        meta = MIGRATIONS[version](meta)
+        version += 1
+        meta["format_version"] = version
+    return meta
+
+
+def check_dataset_fits(project: Project, dataset) -> None:
+    """Refuse to pair weights with a data set whose columns or classes differ."""
+    want = [f.column for f in project.features]
+    have = [f.column for f in dataset.features]
+    if want != have:
+        raise ProjectError(f"the project was trained on columns {', '.join(want)}; the data "
+                           f"set {dataset.name!r} has {', '.join(have)}")
+    if tuple(project.class_names) != tuple(dataset.class_names):
+        raise ProjectError(f"the project's classes ({', '.join(project.class_names)}) differ "
+                           f"from the data set's ({', '.join(dataset.class_names)})")
+
+
+def trainer_from_project(project: Project, dataset):
+    """A trainer that continues exactly where the saved one stopped."""
+    from playground.core.split import prepare
+    from playground.core.trainer import Trainer
+
+    check_dataset_fits(project, dataset)
+    trainer = Trainer(prepare(dataset, project.config.val_fraction, project.config.seed),
+                      project.spec, project.config)
+    fresh = trainer.optimizer.state_dict()["param_groups"][0]
+    saved = project.optimizer["param_groups"][0]
+    if set(saved) != set(fresh) or any(
+            type(saved[k]) is not type(fresh[k]) and not (
+                isinstance(fresh[k], int | float | tuple) and isinstance(saved[k], int | float
+                                                                         | list))
+            for k in fresh if fresh[k] is not None):
+        raise ProjectError(f"the saved optimizer settings do not fit a {project.config.optimizer}"
+                           " optimizer")
+    try:
+        trainer.load_state_arrays(project.arrays, {"epoch": project.epoch,
+                                                   "optimizer": project.optimizer})
+    except (ValueError, KeyError, TypeError, RuntimeError) as e:
+        raise ProjectError(f"the saved state does not fit the network ({e})") from None
+    # The JSON's copy of lr and weight decay must not override the validated config.
+    trainer.set_learning_rate(project.config.learning_rate)
+    trainer.set_weight_decay(project.config.weight_decay)
+    return trainer

@@ -1,0 +1,77 @@
+"""Stratified train/validation split and standardization fitted on training rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.dataset import Dataset
+
+
+@dataclass(frozen=True, eq=False)
+class Standardizer:
+    """x ↦ (x − mean) / scale, with the statistics of the training rows only."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def fit(cls, x: np.ndarray) -> Standardizer:
+        mean = x.mean(axis=0, dtype=np.float64)
+        scale = x.std(axis=0, dtype=np.float64)
+        scale[scale == 0] = 1.0  # a constant column carries no information; keep it at 0
+        return cls(mean, scale)
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale).astype(np.float32)
+
+    def to_dict(self) -> dict:
+        return {"mean": self.mean.tolist(), "scale": self.scale.tolist()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Standardizer:
+        return cls(np.asarray(d["mean"], dtype=np.float64),
+                   np.asarray(d["scale"], dtype=np.float64))
+
+
+def stratified_split(y: np.ndarray, val_fraction: float, seed: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of training and validation rows, each class split in the same proportion."""
+    rng = np.random.default_rng(seed)
+    train, val = [], []
+    for c in np.unique(y):
+        rows = rng.permutation(np.flatnonzero(y == c))
+        n_val = int(round(len(rows) * val_fraction))
+        if val_fraction > 0 and len(rows) >= 2:
+            n_val = min(max(n_val, 1), len(rows) - 1)
+        val.append(rows[:n_val])
+        train.append(rows[n_val:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedData:
+    """The split, standardized arrays a trainer consumes."""
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    val_x: np.ndarray
+    val_y: np.ndarray
+    standardizer: Standardizer
+    train_low: np.ndarray
+    train_high: np.ndarray
+    val_index: np.ndarray
+
+    @property
+    def n_features(self) -> int:
+        return self.train_x.shape[1]
+
+
+def prepare(dataset: Dataset, val_fraction: float, seed: int) -> PreparedData:
+    train_idx, val_idx = stratified_split(dataset.y, val_fraction, seed)
+    raw_train = dataset.x[train_idx]
+    std = Standardizer.fit(raw_train)
+    return PreparedData(std.transform(raw_train), dataset.y[train_idx],
+                        std.transform(dataset.x[val_idx]), dataset.y[val_idx], std,
+                        raw_train.min(axis=0), raw_train.max(axis=0), val_idx)

@@ -1,0 +1,253 @@
+"""Training: a story of epochs, each a pass over shuffled batches, then validation.
+
+The data lives on the device once. Batches are drawn by shuffling indices on
+the device. Losses and hit counts are accumulated as device tensors and read
+back once per call of `run` (`.item()` is a host–device sync; one per batch
+would stall a GPU), which is also where divergence is noticed.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from playground.core.config import TrainingConfig
+from playground.core.devices import resolve_device
+from playground.core.errors import SpecError
+from playground.core.forward import WeightSnapshot
+from playground.core.history import METRICS, History
+from playground.core.model import build_model, linear_layers
+from playground.core.optimizers import make_optimizer
+from playground.core.spec import NetworkSpec
+from playground.core.state_io import optimizer_from_arrays, optimizer_to_arrays
+from playground.core.split import PreparedData
+
+
+@dataclass(frozen=True, eq=False)
+class EpochStats:
+    """What happened in one call of `Trainer.run`: one array entry per epoch."""
+
+    epochs: np.ndarray
+    train_loss: np.ndarray
+    val_loss: np.ndarray
+    train_accuracy: np.ndarray
+    val_accuracy: np.ndarray
+    seconds: float = 0.0
+    diverged: str | None = None  # "diverged at epoch N …" when a loss became NaN/inf
+    interrupted: bool = False  # a stop request arrived; the partial epoch was undone
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+    def metrics(self) -> dict[str, np.ndarray]:
+        return {m: getattr(self, m) for m in METRICS}
+
+
+class Trainer:
+    """Owns the model, its optimizer and the data on one device."""
+
+    def __init__(self, data: PreparedData, spec: NetworkSpec, config: TrainingConfig) -> None:
+        if spec.n_inputs != data.n_features:
+            raise SpecError(f"network.n_inputs is {spec.n_inputs} but the data has "
+                            f"{data.n_features} features")
+        n_classes = int(max(data.train_y.max(), data.val_y.max())) + 1
+        if spec.n_outputs < n_classes:
+            raise SpecError(f"network.n_outputs is {spec.n_outputs} but the data has "
+                            f"{n_classes} classes")
+        self.spec = spec
+        self.config = config
+        self.data = data
+        self.device = resolve_device(config.device)
+        # One generator on the device for shuffling and dropout: the seed fixes the run.
+        self._gen = torch.Generator(device=self.device).manual_seed(config.seed)
+        self.model = build_model(spec, config.seed, self._gen).to(self.device)
+        self._linears = linear_layers(self.model)
+        self._x = torch.as_tensor(data.train_x, dtype=torch.float32, device=self.device)
+        self._y = torch.as_tensor(data.train_y, dtype=torch.long, device=self.device)
+        self._vx = torch.as_tensor(data.val_x, dtype=torch.float32, device=self.device)
+        self._vy = torch.as_tensor(data.val_y, dtype=torch.long, device=self.device)
+        self.optimizer = make_optimizer(config, self.model.parameters())
+        self.epoch = 0
+        self.history = History()
+
+    # --- settings that apply between epochs, keeping the weights ----------------
+    def set_learning_rate(self, lr: float) -> None:
+        self.config = replace(self.config, learning_rate=lr)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.config.learning_rate
+
+    def set_weight_decay(self, wd: float) -> None:
+        self.config = replace(self.config, weight_decay=wd)
+        for group in self.optimizer.param_groups:
+            group["weight_decay"] = self.config.weight_decay
+
+    def set_batch_size(self, batch_size: int) -> None:
+        self.config = replace(self.config, batch_size=batch_size)
+
+    def set_optimizer(self, name: str) -> None:
+        """A new optimizer on the same weights: its state (momentum, moments) starts fresh."""
+        self.config = replace(self.config, optimizer=name)
+        self.optimizer = make_optimizer(self.config, self.model.parameters())
+
+    def set_epoch_limit(self, epochs: int) -> None:
+        self.config = replace(self.config, epochs=epochs)
+
+    # --- training ----------------------------------------------------------------
+    def run(self, n_epochs: int, should_stop: Callable[[], bool] | None = None) -> EpochStats:
+        """Train `n_epochs` epochs (fewer if stopped or diverged) and return their statistics.
+
+        `should_stop` is checked before every batch, so a slow epoch still stops
+        promptly; the interrupted epoch is undone, so epochs are always whole.
+        """
+        start = time.perf_counter()
+        checkpoint = self._checkpoint()
+        results, interrupted = self._epochs(n_epochs, should_stop)
+        values = self._to_host(results)
+        diverged = None
+        bad = np.flatnonzero(~np.isfinite(values).all(axis=1))
+        if interrupted or len(bad):
+            # Go back to the last whole, finite epoch by replaying from the checkpoint:
+            # cheaper than copying the weights every epoch just in case.
+            keep = int(bad[0]) if len(bad) else len(values)
+            self._restore(checkpoint)
+            replayed, _ = self._epochs(keep, None)
+            values = self._to_host(replayed)
+            if not np.isfinite(values).all():  # non-deterministic device: give up the chunk
+                self._restore(checkpoint)
+                values = values[:0]
+            if len(bad):
+                diverged = self._divergence_message(self.epoch + len(values) + 1)
+        first = self.epoch + 1
+        self.epoch += len(values)
+        stats = EpochStats(np.arange(first, self.epoch + 1, dtype=np.float64),
+                           *(values[:, i] for i in range(4)),
+                           seconds=time.perf_counter() - start, diverged=diverged,
+                           interrupted=interrupted)
+        self.history.extend(stats.epochs, **stats.metrics())
+        return stats
+
+    def _epochs(self, n: int, should_stop) -> tuple[list[torch.Tensor], bool]:
+        results = []
+        for _ in range(n):
+            row = self._epoch(should_stop)
+            if row is None:
+                return results, True
+            results.append(row)
+        return results, False
+
+    def _epoch(self, should_stop) -> torch.Tensor | None:
+        """One epoch; returns [train loss, val loss, train acc, val acc] on the device."""
+        model, x, y = self.model, self._x, self._y
+        n = len(y)
+        batch = min(self.config.batch_size or n, n)
+        order = None if batch == n else torch.randperm(n, generator=self._gen, device=x.device)
+        model.train()
+        loss_sum = hits = None
+        for begin in range(0, n, batch):
+            if should_stop is not None and should_stop():
+                return None
+            if order is None:  # full batch: the order of rows does not change the gradient
+                xb, yb = x, y
+            else:
+                index = order[begin:begin + batch]
+                xb, yb = x[index], y[index]
+            logits = model(xb)
+            loss = F.cross_entropy(logits, yb)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            self.optimizer.step()
+            batch_loss = loss.detach() * len(yb)
+            batch_hits = (logits.detach().argmax(1) == yb).sum()
+            loss_sum = batch_loss if loss_sum is None else loss_sum + batch_loss
+            hits = batch_hits if hits is None else hits + batch_hits
+        model.eval()
+        with torch.inference_mode():
+            val_logits = model(self._vx)
+            val_loss = F.cross_entropy(val_logits, self._vy)
+            val_hits = (val_logits.argmax(1) == self._vy).sum()
+        return torch.stack([loss_sum / n, val_loss, hits / n, val_hits / len(self._vy)])
+
+    @staticmethod
+    def _to_host(results: list[torch.Tensor]) -> np.ndarray:
+        if not results:
+            return np.zeros((0, 4), dtype=np.float64)
+        return torch.stack(results).cpu().numpy().astype(np.float64)  # the one sync
+
+    def _divergence_message(self, epoch: int) -> str:
+        lr = self.config.learning_rate
+        return (f"diverged at epoch {epoch}: the loss became NaN or infinite. "
+                f"The weights of epoch {epoch - 1} are kept. Try a smaller learning rate "
+                f"than {lr:g} (e.g. {lr / 10:g}), or another optimizer such as adam.")
+
+    def _checkpoint(self) -> dict:
+        return {"model": {k: v.detach().clone() for k, v in self.model.state_dict().items()},
+                "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+                "generator": self._gen.get_state()}
+
+    def _restore(self, checkpoint: dict) -> None:
+        self.model.load_state_dict(checkpoint["model"])
+        self.optimizer.load_state_dict(copy.deepcopy(checkpoint["optimizer"]))
+        self._gen.set_state(checkpoint["generator"])
+
+    # --- looking at the model without touching it ------------------------------------
+    def snapshot(self) -> WeightSnapshot:
+        """Weights and biases as numpy arrays: one device→host copy for all layers."""
+        with torch.no_grad():
+            flat = torch.cat([t.reshape(-1) for layer in self._linears
+                              for t in (layer.weight, layer.bias)]).cpu().numpy()
+        weights, biases, at = [], [], 0
+        for layer in self._linears:
+            out_f, in_f = layer.weight.shape
+            weights.append(flat[at:at + out_f * in_f].reshape(out_f, in_f))
+            at += out_f * in_f
+            biases.append(flat[at:at + out_f])
+            at += out_f
+        return WeightSnapshot(tuple(weights), tuple(biases),
+                              tuple(h.activation for h in self.spec.hidden), self.epoch)
+
+    def predict_proba(self, x_standardized: np.ndarray) -> np.ndarray:
+        """Class probabilities for rows of standardized inputs (dropout off)."""
+        self.model.eval()
+        with torch.inference_mode():
+            x = torch.as_tensor(np.atleast_2d(x_standardized), dtype=torch.float32,
+                                device=self.device)
+            return torch.softmax(self.model(x), dim=1).cpu().numpy()
+
+    # --- saving and restoring the whole state (see project.py) -----------------------
+    def state_arrays(self) -> tuple[dict[str, np.ndarray], dict]:
+        """Every tensor of the state as numpy arrays, plus what JSON should hold.
+
+        Layers are named by their position among the linear layers
+        ("layers.0.weight"), not by module index, so the names follow the spec.
+        """
+        arrays: dict[str, np.ndarray] = {}
+        for i, layer in enumerate(self._linears):
+            arrays[f"layers.{i}.weight"] = layer.weight.detach().cpu().numpy().copy()
+            arrays[f"layers.{i}.bias"] = layer.bias.detach().cpu().numpy().copy()
+        opt_arrays, opt_meta = optimizer_to_arrays(self.optimizer)
+        arrays.update(opt_arrays)
+        arrays["rng.generator"] = self._gen.get_state().numpy()
+        for key, value in self.history.arrays().items():
+            arrays[f"history.{key}"] = value
+        return arrays, {"epoch": self.epoch, "optimizer": opt_meta}
+
+    def load_state_arrays(self, arrays: dict[str, np.ndarray], meta: dict) -> None:
+        """The inverse of `state_arrays`; the caller has checked names and shapes."""
+        with torch.no_grad():
+            for i, layer in enumerate(self._linears):
+                layer.weight.copy_(torch.as_tensor(arrays[f"layers.{i}.weight"]))
+                layer.bias.copy_(torch.as_tensor(arrays[f"layers.{i}.bias"]))
+        self.optimizer.load_state_dict(optimizer_from_arrays(arrays, meta["optimizer"]))
+        try:
+            self._gen.set_state(torch.as_tensor(arrays["rng.generator"]))
+        except RuntimeError:  # saved on another kind of device: its RNG state does not fit
+            self._gen.manual_seed(self.config.seed + int(meta["epoch"]))
+        self.epoch = int(meta["epoch"])
+        self.history = History.from_arrays(
+            {k[len("history."):]: v for k, v in arrays.items() if k.startswith("history.")})
