@@ -1,0 +1,1 @@
+"""The Qt window. Shows the engine's state and turns clicks into calls."""

@@ -1,0 +1,20 @@
+"""Start the application: the window first, torch once the window is up."""
+
+from __future__ import annotations
+
+import sys
+
+
+def run_app(project: str | None = None) -> int:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName("NeuralNetworkPlayground")
+    QCoreApplication.setApplicationName("playground")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationDisplayName("Neural Network Playground")
+    from playground.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    return app.exec()

@@ -1,0 +1,281 @@
+"""The playground window: network editor in the centre, docks around it."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
+
+from playground.core.config import TrainingConfig
+from playground.core.dataset import Dataset, Feature, load_penguins
+from playground.core.forward import forward_pass
+from playground.core.history import History
+from playground.core.spec import NetworkSpec, default_spec
+from playground.core.split import prepare
+from playground.ui import theme
+from playground.ui.dialogs import Dialogs
+from playground.ui.network_editor import NetworkEditor
+from playground.ui.neuron_text import NeuronInfo
+from playground.ui.plots import TrainingPlots
+from playground.ui.prediction_panel import PredictionPanel
+from playground.ui.toolbar import TrainingToolbar
+from playground.ui.training_controller import TrainingController
+from playground.ui.training_controls import TrainingControls
+from playground.ui.undo import SwitchNetwork
+from playground.ui.window_menus import PAUSE, PLAY, build_menus
+
+SETTINGS_VERSION = 1  # bump when the dock layout changes incompatibly
+
+
+class MainWindow(QMainWindow):
+    """Builds the window with the built-in penguins and the default network, unshown."""
+
+    def __init__(self, dataset: Dataset | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Neural Network Playground")
+        self.dialogs = Dialogs(self)
+        self.settings = settings if settings is not None else QSettings()
+        self.dataset = dataset if dataset is not None else load_penguins()
+        self.spec: NetworkSpec = default_spec(self.dataset.n_features, self.dataset.n_classes)
+        self.generation = 0
+        self._next_generation = 1
+        self.snapshot = None
+        self.epoch = 0
+        self.undo_stack = QUndoStack(self)
+
+        self.controller = TrainingController(self)
+        self.controller.updated.connect(self._on_update)
+        self.controller.failed.connect(self._on_failed)
+        self.controller.runningChanged.connect(self._on_running_changed)
+
+        self.editor = NetworkEditor()
+        self.editor.specEdited.connect(self._on_spec_edited)
+        self.banner = QLabel(objectName="messageBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(f"color: {theme.warning().name()}; font-weight: bold;"
+                                  "padding: 4px 10px;")
+        self.banner.hide()
+        centre = QWidget()
+        box = QVBoxLayout(centre)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.banner)
+        box.addWidget(self.editor, 1)
+        self.setCentralWidget(centre)
+
+        self.controls = TrainingControls(TrainingConfig())
+        self.controls.liveChanged.connect(self._on_live_changed)
+        self.plots = TrainingPlots()
+        self.prediction = PredictionPanel(self.dataset)
+        self.prediction.inputChanged.connect(self._on_input_changed)
+        self.prediction.randomRequested.connect(self._on_random_sample)
+        self.docks = {
+            "prediction": self._dock("Prediction", "predictionDock", self.prediction,
+                                     Qt.DockWidgetArea.RightDockWidgetArea),
+            "controls": self._dock("Training settings", "controlsDock", self.controls,
+                                   Qt.DockWidgetArea.LeftDockWidgetArea),
+            "plots": self._dock("Loss and accuracy", "plotsDock", self.plots,
+                                Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+
+        self.actions = build_menus(self)
+        self.toolbar = TrainingToolbar(self.actions["train"], self.actions["step"],
+                                       self.actions["reset"], self)
+        self.toolbar.speedChanged.connect(self.controller.set_speed)
+        self.addToolBar(self.toolbar)
+        self.controller.set_speed(self.toolbar.epochs_per_second())
+
+        self.device_label = QLabel("loading PyTorch…", objectName="deviceLabel")
+        self.rate_label = QLabel(objectName="rateLabel")
+        self.status_epoch = QLabel("epoch 0", objectName="statusEpochLabel")
+        for w in (self.status_epoch, self.rate_label, self.device_label):
+            self.statusBar().addPermanentWidget(w)
+
+        # The side docks run the full height; the curves sit under the editor only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resize(1360, 860)
+        self.resizeDocks([self.docks["plots"]], [250], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["controls"], self.docks["prediction"]], [270, 300],
+                         Qt.Orientation.Horizontal)
+        self._restore_layout()
+        self._split = None
+        self.switch_generation(0, self.spec)
+        self.controller.set_input(self.prediction.values())
+        self.editor.view.setFocus()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self, objectName=name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # --- generations: the network in the training thread ------------------------------
+    def switch_generation(self, generation: int, spec: NetworkSpec) -> None:
+        """Make `generation` current (building it if new); called by undo commands."""
+        self.generation, self.spec = generation, spec
+        config = self.controls.config()
+        self._split = prepare(self.dataset, config.val_fraction, config.seed)
+        self.controls.mark_applied()
+        self.controller.set_live(**{n: getattr(config, n) for n in
+                                    ("optimizer", "learning_rate", "batch_size", "epochs",
+                                     "weight_decay")})
+        self.controller.activate(generation, spec, config, self.dataset)
+        self.snapshot = None
+        self.plots.clear()
+        self.banner.hide()
+        features = tuple(Feature(f.column, f.display, f.unit, float(lo), float(hi))
+                         for f, lo, hi in zip(self.dataset.features, self._split.train_low,
+                                              self._split.train_high, strict=True))
+        self.prediction.set_features(features)
+        self.editor.set_network(spec, self._neuron_info())
+
+    def _new_generation(self, spec: NetworkSpec, text: str) -> None:
+        new = self._next_generation
+        self._next_generation += 1
+        self.controller.pause()
+        self.undo_stack.push(SwitchNetwork(self, (self.generation, self.spec), (new, spec), text))
+
+    @Slot(object, str)
+    def _on_spec_edited(self, spec: NetworkSpec, text: str) -> None:
+        self._new_generation(spec, text)
+
+    # --- training actions -------------------------------------------------------------
+    @Slot()
+    def toggle_training(self) -> None:
+        if self.controller.running:
+            self.controller.pause()
+        else:
+            self.banner.hide()
+            self.controller.start()
+
+    @Slot()
+    def step_epoch(self) -> None:
+        if not self.controller.running:
+            self.controller.step()
+
+    @Slot()
+    def reset_training(self) -> None:
+        self._new_generation(self.spec, "Reset training")
+
+    @Slot(str, object)
+    def _on_live_changed(self, name: str, value) -> None:
+        self.controller.set_live(**{name: value})
+        if name == "epochs":
+            self.toolbar.show_epoch(self.epoch, value)
+
+    # --- updates from the training thread ----------------------------------------------
+    @Slot(object)
+    def _on_update(self, update) -> None:
+        if update.generation != self.generation:
+            return  # from a network that has since been replaced
+        if update.replace_history:
+            self.plots.history = History.from_arrays({"epochs": update.epochs,
+                                                      **update.metrics})
+        else:
+            self.plots.history.extend(update.epochs, **update.metrics)
+        self.plots.redraw()
+        self.snapshot = update.snapshot
+        self.epoch = update.epoch
+        self._show_prediction()
+        limit = self.controls.epochs.value()
+        self.toolbar.show_epoch(update.epoch, limit)
+        self.status_epoch.setText(f"epoch {update.epoch:,}")
+        self.rate_label.setText(f"{update.epochs_per_second:,.0f} epochs/s"
+                                if update.running else "paused")
+        if self.device_label.text() != update.device:
+            self._on_torch_ready(update.device)
+        if update.message:
+            self.statusBar().showMessage(update.message, 8000)
+            if update.diverged:
+                self.banner.setText(f"⚠ Training paused: {update.message}")
+                self.banner.show()
+
+    def _on_torch_ready(self, device: str) -> None:
+        from playground.core.devices import available_devices  # torch is loaded by now
+
+        self.device_label.setText(device)
+        self.device_label.setToolTip("The device training runs on")
+        self.controls.set_devices(available_devices())
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.banner.setText(f"⚠ {message}")
+        self.banner.show()
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        action = self.actions["train"]
+        action.setText("Pause" if running else "Train")
+        action.setIcon(self.style().standardIcon(PAUSE if running else PLAY))
+        action.setToolTip("Pause training (Space)" if running else "Start training (Space)")
+        self.actions["step"].setEnabled(not running)
+        if not running:
+            self.rate_label.setText("paused")
+
+    # --- the prediction panel ----------------------------------------------------------
+    @Slot(object)
+    def _on_input_changed(self, raw: np.ndarray) -> None:
+        self.controller.set_input(raw)
+        self._show_prediction()
+
+    @Slot()
+    def _on_random_sample(self) -> None:
+        rows = self._split.val_index
+        row = int(np.random.default_rng().choice(rows))
+        self.prediction.set_values(self.dataset.x[row],
+                                   truth=self.dataset.class_names[self.dataset.y[row]])
+
+    def _neuron_info(self) -> NeuronInfo:
+        raw = self.prediction.values()
+        standardized = self._split.standardizer.transform(raw)
+        layers = forward_pass(self.snapshot, standardized) if self.snapshot else None
+        return NeuronInfo(self.spec.widths, [f.label for f in self.dataset.features],
+                          [f.unit for f in self.dataset.features],
+                          list(self.dataset.class_names),
+                          [h.activation for h in self.spec.hidden], self.snapshot, raw,
+                          standardized, layers)
+
+    def _show_prediction(self) -> None:
+        """Forward pass of the panel's input through the latest snapshot (numpy)."""
+        if self.snapshot is not None and \
+                self.snapshot.weights[0].shape[1] != self.spec.n_inputs:
+            return
+        info = self._neuron_info()
+        self.editor.update_values(info)
+        self.prediction.show_probabilities(info.layers[-1].activations if info.layers
+                                           else None)
+
+    # --- keys: Space and "." only when no focused widget wants them ----------------------
+    def keyPressEvent(self, event) -> None:
+        if event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            if event.key() == Qt.Key.Key_Space:
+                self.toggle_training()
+                return
+            if event.key() == Qt.Key.Key_Period:
+                self.step_epoch()
+                return
+        super().keyPressEvent(event)
+
+    # --- layout persistence and closing -------------------------------------------------
+    def _restore_layout(self) -> None:
+        if self.settings.value("window/version", 0, int) != SETTINGS_VERSION:
+            return
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state, SETTINGS_VERSION)
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/version", SETTINGS_VERSION)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
+        self.settings.sync()
+        if not self.controller.shutdown():
+            print("playground: the training thread did not stop in time", file=sys.stderr)
+        super().closeEvent(event)

@@ -1,0 +1,152 @@
+"""The centre of the window: the drawn network with a card above each hidden layer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from playground.core.spec import LayerSpec, NetworkSpec
+from playground.ui.layer_card import LayerCard
+from playground.ui.network_view import NetworkView
+from playground.ui.neuron_text import NeuronInfo
+
+CARD_WIDTH = 138
+
+
+class _CardStrip(QWidget):
+    """Positions each card over its column (the columns' x come from the view)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.cards: list[LayerCard] = []
+        self.titles: list[QLabel] = []
+        self.centres: list[float] = []
+
+    def place(self, centres: list[float]) -> None:
+        self.centres = centres
+        height = max([c.sizeHint().height() for c in self.cards] + [24])
+        self.setMinimumHeight(height)
+        widgets = [self.titles[0], *self.cards, self.titles[1]] if self.titles else self.cards
+        spacing = (centres[1] - centres[0]) if len(centres) > 1 else CARD_WIDTH
+        width = int(min(CARD_WIDTH, max(90, spacing - 8)))
+        for widget, x in zip(widgets, centres, strict=False):
+            w = width if isinstance(widget, LayerCard) else max(widget.sizeHint().width(), 60)
+            widget.setGeometry(int(x - w / 2), 0, w, height)
+            widget.show()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.centres:
+            self.place(self.centres)
+
+
+class NetworkEditor(QWidget):
+    """Emits `specEdited(new_spec, description)`; the window decides what happens."""
+
+    specEdited = Signal(object, str)
+    layerSelected = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("networkEditor")
+        self.spec: NetworkSpec | None = None
+        self.selected = -1  # the hidden layer the add/remove buttons act on (-1: the last)
+
+        self.add_button = QPushButton("Add layer", objectName="addLayerButton")
+        self.add_button.setToolTip("Add a hidden layer after the selected one (Ctrl+L)")
+        self.add_button.clicked.connect(self.add_layer)
+        self.remove_button = QPushButton("Remove layer", objectName="removeLayerButton")
+        self.remove_button.setToolTip("Remove the selected hidden layer (Ctrl+Shift+L)")
+        self.remove_button.clicked.connect(self.remove_layer)
+        self.summary = QLabel(objectName="networkSummary")
+        bar = QHBoxLayout()
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.remove_button)
+        bar.addStretch(1)
+        bar.addWidget(self.summary)
+
+        self.strip = _CardStrip(self)
+        self.view = NetworkView(self)
+        self.view.layoutChanged.connect(self._place_cards)
+        self.view.columnClicked.connect(self._on_column_clicked)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 8, 8, 8)
+        box.addLayout(bar)
+        box.addWidget(self.strip)
+        box.addWidget(self.view, 1)
+
+    # --- showing ---------------------------------------------------------------------
+    def set_network(self, spec: NetworkSpec, info: NeuronInfo) -> None:
+        self.spec = spec
+        if self.selected >= len(spec.hidden):
+            self.selected = -1
+        for widget in [*self.strip.cards, *self.strip.titles]:
+            widget.deleteLater()
+        self.strip.cards = []
+        for i, layer in enumerate(spec.hidden):
+            card = LayerCard(i, layer, self.strip)
+            card.changed.connect(self._on_layer_changed)
+            card.removeRequested.connect(self._on_remove_requested)
+            card.selected.connect(self._select)
+            card.set_selected(i == self.selected)
+            self.strip.cards.append(card)
+        self.strip.titles = [QLabel(f"<b>Inputs</b> ({spec.n_inputs})", self.strip),
+                             QLabel(f"<b>Outputs</b> softmax ({spec.n_outputs})", self.strip)]
+        self.remove_button.setEnabled(bool(spec.hidden))
+        self.summary.setText(f"{len(spec.hidden)} hidden layer"
+                             f"{'s' if len(spec.hidden) != 1 else ''} · "
+                             f"{spec.parameter_count():,} weights and biases")
+        self.view.set_info(info)
+
+    def update_values(self, info: NeuronInfo) -> None:
+        """New weights or a new input: recolour, without rebuilding."""
+        self.view.info = info
+        self.view.refresh()
+
+    @Slot()
+    def _place_cards(self) -> None:
+        self.strip.place(self.view.column_centres())
+
+    # --- editing -----------------------------------------------------------------------
+    @Slot()
+    def add_layer(self) -> None:
+        spec = self.spec
+        at = len(spec.hidden) if self.selected < 0 else self.selected + 1
+        template = spec.hidden[at - 1] if at > 0 else LayerSpec(8, "relu")
+        layer = LayerSpec(template.units, template.activation, 0.0)
+        self.selected = at
+        self.specEdited.emit(spec.inserted(at, layer), f"Add hidden layer {at + 1}")
+
+    @Slot()
+    def remove_layer(self) -> None:
+        if self.spec.hidden:
+            self._on_remove_requested(self.selected if self.selected >= 0
+                                      else len(self.spec.hidden) - 1)
+
+    @Slot(int)
+    def _on_remove_requested(self, index: int) -> None:
+        self.selected = -1
+        self.specEdited.emit(self.spec.removed(index), f"Remove hidden layer {index + 1}")
+
+    @Slot(int, object)
+    def _on_layer_changed(self, index: int, layer: LayerSpec) -> None:
+        old = self.spec.hidden[index]
+        if layer.units != old.units:
+            text = f"Hidden layer {index + 1}: {old.units} → {layer.units} neurons"
+        elif layer.activation != old.activation:
+            text = f"Hidden layer {index + 1}: activation {layer.activation}"
+        else:
+            text = f"Hidden layer {index + 1}: dropout {layer.dropout:g}"
+        self.specEdited.emit(self.spec.with_layer(index, layer), text)
+
+    @Slot(int)
+    def _select(self, index: int) -> None:
+        self.selected = index
+        for card in self.strip.cards:
+            card.set_selected(card.index == index)
+        self.layerSelected.emit(index)
+
+    @Slot(int)
+    def _on_column_clicked(self, column: int) -> None:
+        if 0 < column <= len(self.spec.hidden):
+            self._select(column - 1)

@@ -1,0 +1,68 @@
+"""Where the neurons of a network go in the editor (pure geometry, no drawing).
+
+A column taller than the view is condensed: its first and last neurons are
+drawn with an ellipsis between them that says how many are not shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TOP, BOTTOM = 16.0, 16.0
+GAP = 8.0
+
+
+@dataclass(frozen=True)
+class Column:
+    x: float
+    shown: tuple[int, ...]  # neuron indices drawn, top to bottom
+    ys: tuple[float, ...]  # their centres
+    hidden_count: int  # neurons left out (drawn as an ellipsis)
+    ellipsis_y: float | None
+
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    columns: tuple[Column, ...]
+    radius: float
+
+    def column_x(self, i: int) -> float:
+        return self.columns[i].x
+
+
+def layout_network(widths: list[int], width: float, height: float, left: float = 150.0,
+                   right: float = 130.0) -> NetworkLayout:
+    """Columns spread between `left` and `right` margins (room for the side labels)."""
+    n = len(widths)
+    usable_w = max(width - left - right, 60.0 * n)
+    spacing = usable_w / max(n - 1, 1)
+    usable_h = max(height - TOP - BOTTOM, 60.0)
+    # Shrink the neurons before condensing a column: a 12-unit layer should show them all.
+    radius = max(4.0, min(13.0, spacing * 0.12))
+    tallest = max(widths)
+    if tallest * (2 * radius + GAP) > usable_h:
+        radius = max(4.0, (usable_h / tallest - GAP / 2) / 2)
+    gap = GAP if radius >= 8 else GAP / 2
+    slot = 2 * radius + gap
+    max_shown = max(3, int(usable_h // slot))
+    columns = []
+    for i, units in enumerate(widths):
+        x = left + (i * spacing if n > 1 else usable_w / 2)
+        if units <= max_shown:
+            shown, hidden = tuple(range(units)), 0
+            slots = units
+        else:  # first half, an ellipsis slot, then the last neurons
+            keep = max_shown - 1
+            head = (keep + 1) // 2
+            tail = keep - head
+            shown = tuple(range(head)) + tuple(range(units - tail, units))
+            hidden = units - keep
+            slots = max_shown
+        top = TOP + (usable_h - slots * slot) / 2 + slot / 2
+        ys = [top + s * slot for s in range(slots)]
+        ellipsis_y = None
+        if hidden:
+            head = (len(shown) + 1) // 2
+            ellipsis_y = ys.pop(head)
+        columns.append(Column(x, shown, tuple(ys[:len(shown)]), hidden, ellipsis_y))
+    return NetworkLayout(tuple(columns), radius)

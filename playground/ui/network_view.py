@@ -1,0 +1,252 @@
+"""The network drawn as columns of neurons joined by every connection.
+
+Connection colour shows the sign of a weight and thickness its magnitude;
+neuron fill shows its activation for the prediction panel's penguin. All of it
+comes from the latest weight snapshot (numpy), never from the live model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+from playground.ui import theme
+from playground.ui.network_layout import NetworkLayout, layout_network
+from playground.ui.neuron_text import describe_edge, describe_neuron
+
+WIDTH_LEVELS = 6  # thickness buckets: lines of one colour and width are drawn in one call
+
+
+class EdgesItem(QGraphicsItem):
+    """All visible connections in one item, drawn in a few batched calls."""
+
+    def __init__(self, segments: np.ndarray, index: list[tuple[int, int, int]], view) -> None:
+        super().__init__()
+        self._segments = segments  # (n, 4): x0, y0, x1, y1
+        self._index = index  # (gap, to, from) of each segment, for its weight
+        self._view = view
+        self._lines = [QLineF(*s) for s in segments.tolist()]
+        self._buckets: dict[tuple[bool, int], list[QLineF]] = {(True, 1): self._lines}
+        self._weights = np.zeros(len(index))
+        self.setAcceptHoverEvents(True)
+        self.setZValue(0)
+
+    def boundingRect(self) -> QRectF:
+        if not len(self._segments):
+            return QRectF()
+        s = self._segments
+        return QRectF(QPointF(s[:, [0, 2]].min(), s[:, [1, 3]].min()),
+                      QPointF(s[:, [0, 2]].max(), s[:, [1, 3]].max())).adjusted(-4, -4, 4, 4)
+
+    def set_weights(self, weights: np.ndarray) -> None:
+        self._weights = weights
+        scale = max(float(np.abs(weights).max(initial=0.0)), 1e-9)
+        levels = np.clip(np.ceil(np.abs(weights) / scale * WIDTH_LEVELS), 1, WIDTH_LEVELS)
+        buckets: dict[tuple[bool, int], list[QLineF]] = {}
+        for line, pos, level in zip(self._lines, (weights >= 0).tolist(),
+                                    levels.astype(int).tolist(), strict=True):
+            buckets.setdefault((pos, level), []).append(line)
+        self._buckets = buckets
+        self.update()
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        pos, neg = theme.positive(), theme.negative()
+        for (is_pos, level), lines in self._buckets.items():
+            colour = pos if is_pos else neg
+            colour.setAlphaF(0.25 + 0.75 * level / WIDTH_LEVELS)
+            painter.setPen(QPen(colour, 0.4 + 0.7 * level))
+            painter.drawLines(lines)
+
+    def nearest(self, p: QPointF, tolerance: float = 4.0) -> int | None:
+        """The segment under the mouse, if any (distance to a line segment)."""
+        if not len(self._segments):
+            return None
+        s = self._segments
+        a, b = s[:, :2], s[:, 2:]
+        ab = b - a
+        q = np.array([p.x(), p.y()])
+        t = np.clip(((q - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-9), 0, 1)
+        d = np.hypot(*(a + ab * t[:, None] - q).T)
+        i = int(d.argmin())
+        return i if d[i] <= tolerance else None
+
+    def hoverMoveEvent(self, event) -> None:
+        i = self.nearest(event.pos())
+        if i is None:
+            self.setToolTip("")
+        else:
+            gap, to, frm = self._index[i]
+            self.setToolTip(describe_edge(self._view.info, gap, to, frm, self._weights[i]))
+
+
+class NeuronItem(QGraphicsEllipseItem):
+    def __init__(self, column: int, index: int, x: float, y: float, r: float, view) -> None:
+        super().__init__(x - r, y - r, 2 * r, 2 * r)
+        self.column, self.index, self._view = column, index, view
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.setToolTip(describe_neuron(self._view.info, self.column, self.index))
+        super().hoverEnterEvent(event)
+
+
+class NetworkView(QGraphicsView):
+    """Draws a spec; `set_state` colours it from a snapshot and a forward pass."""
+
+    layoutChanged = Signal()
+    columnClicked = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("networkView")
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setMinimumSize(420, 260)
+        self.info = None  # NeuronInfo: what the tooltips describe (see neuron_text.py)
+        self.layout: NetworkLayout | None = None
+        self._widths: list[int] = []
+        self._neurons: list[list[NeuronItem]] = []
+        self._edges: EdgesItem | None = None
+        self._labels: list[QGraphicsSimpleTextItem] = []
+
+    # --- structure -------------------------------------------------------------------
+    def set_info(self, info) -> None:
+        """A new network (or new names): rebuild the items, then colour them."""
+        self.info = info
+        self._widths = info.widths
+        self._rebuild()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.info is not None:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        scene = self.scene()
+        scene.clear()
+        rect = QRectF(self.viewport().rect())
+        scene.setSceneRect(rect)
+        metrics = QFontMetricsF(self.font())
+        info = self.info
+        # Room for the longest label with its value ("Flipper length (mm)  181") and
+        # for the class names with their probabilities ("Chinstrap  100.0 %").
+        left = max(metrics.horizontalAdvance(f"{t}  00000.0") for t in info.input_labels)
+        right = max(metrics.horizontalAdvance(f"{t}  100.0 %") for t in info.class_names)
+        self.layout = layout_network(self._widths, rect.width(), rect.height(),
+                                     left + 30, right + 30)
+        lay = self.layout
+        segments, index = [], []
+        for gap in range(len(self._widths) - 1):
+            a, b = lay.columns[gap], lay.columns[gap + 1]
+            for to, y1 in zip(b.shown, b.ys, strict=True):
+                for frm, y0 in zip(a.shown, a.ys, strict=True):
+                    segments.append((a.x, y0, b.x, y1))
+                    index.append((gap, to, frm))
+        self._edges = EdgesItem(np.array(segments, dtype=np.float64).reshape(-1, 4), index,
+                                self)
+        scene.addItem(self._edges)
+        self._neurons, self._labels = [], []
+        font = QFont(self.font())
+        muted = QBrush(theme.muted_text())
+        for c, col in enumerate(lay.columns):
+            items = []
+            for i, y in zip(col.shown, col.ys, strict=True):
+                item = NeuronItem(c, i, col.x, y, lay.radius, self)
+                scene.addItem(item)
+                items.append(item)
+            self._neurons.append(items)
+            if col.hidden_count:
+                dots = scene.addSimpleText(f"⋮ {col.hidden_count} more", font)
+                dots.setBrush(muted)
+                r = dots.boundingRect()
+                dots.setPos(col.x - r.width() / 2, col.ellipsis_y - r.height() / 2)
+        self._add_side_labels()
+        self.refresh()
+        self.layoutChanged.emit()
+
+    def _add_side_labels(self) -> None:
+        lay, info = self.layout, self.info
+        inputs, outputs = lay.columns[0], lay.columns[-1]
+        for i, y in zip(inputs.shown, inputs.ys, strict=True):
+            self._labels.append(self._label(info.input_labels[i], inputs.x - lay.radius - 8, y,
+                                            right_align=True))
+        for i, y in zip(outputs.shown, outputs.ys, strict=True):
+            self._labels.append(self._label(info.class_names[i], outputs.x + lay.radius + 8, y,
+                                            right_align=False))
+
+    def _label(self, text: str, x: float, y: float, right_align: bool):
+        item = self.scene().addSimpleText(text, self.font())
+        item.setBrush(QBrush(theme.text()))
+        item.setZValue(3)
+        item.setData(0, (x, y, right_align))
+        self._place(item)
+        return item
+
+    @staticmethod
+    def _place(item) -> None:
+        x, y, right_align = item.data(0)
+        r = item.boundingRect()
+        item.setPos(x - r.width() if right_align else x, y - r.height() / 2)
+
+    # --- colours -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recolour from `self.info` (weights, activations) without rebuilding."""
+        info = self.info
+        if info is None or self._edges is None:
+            return
+        if info.snapshot is not None:
+            self._edges.set_weights(np.array(
+                [info.snapshot.weights[g][to, frm] for g, to, frm in self._edges._index],
+                dtype=np.float64))
+        base = theme.background()
+        pos, neg = theme.positive(), theme.negative()
+        outline = QPen(theme.muted_text(), 1.0)
+        for c, items in enumerate(self._neurons):
+            values = info.column_values(c)
+            scale = max(float(np.abs(values).max()), 1e-9) if values is not None else 1.0
+            for item in items:
+                item.setPen(outline)
+                if values is None:
+                    item.setBrush(QBrush(base))
+                    continue
+                v = float(values[item.index])
+                t = v if c == len(self._neurons) - 1 else abs(v) / scale
+                item.setBrush(QBrush(theme.blend(base, pos if v >= 0 else neg, t)))
+        self._update_label_text()
+
+    def _update_label_text(self) -> None:
+        info, lay = self.info, self.layout
+        n_inputs = len(lay.columns[0].shown)
+        for k, item in enumerate(self._labels):
+            if k < n_inputs:
+                i = lay.columns[0].shown[k]
+                item.setText(info.input_text(i))
+            else:
+                i = lay.columns[-1].shown[k - n_inputs]
+                item.setText(info.output_text(i))
+            self._place(item)
+
+    def mousePressEvent(self, event) -> None:
+        if self.layout is not None and event.button() == Qt.MouseButton.LeftButton:
+            x = self.mapToScene(event.position().toPoint()).x()
+            cols = [c.x for c in self.layout.columns]
+            nearest = int(np.argmin([abs(x - cx) for cx in cols]))
+            if abs(x - cols[nearest]) < 40:
+                self.columnClicked.emit(nearest)
+        super().mousePressEvent(event)
+
+    def column_centres(self) -> list[float]:
+        return [c.x for c in self.layout.columns] if self.layout else []

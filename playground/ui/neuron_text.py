@@ -1,0 +1,83 @@
+"""What the editor knows about each neuron, and the words its tooltips use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.forward import LayerValues, WeightSnapshot
+
+
+@dataclass(frozen=True, eq=False)
+class NeuronInfo:
+    """Names, the latest weight snapshot and the forward pass of the current input."""
+
+    widths: list[int]
+    input_labels: list[str]  # "Bill length (mm)"
+    input_units: list[str]
+    class_names: list[str]
+    activations: list[str]  # per hidden layer
+    snapshot: WeightSnapshot | None = None
+    raw_input: np.ndarray | None = None
+    standardized: np.ndarray | None = None
+    layers: list[LayerValues] | None = None  # forward pass of `standardized`
+
+    def column_values(self, c: int) -> np.ndarray | None:
+        """Input column: standardized input; then activations; last: probabilities."""
+        if c == 0:
+            return self.standardized
+        if self.layers is None:
+            return None
+        return self.layers[c - 1].activations
+
+    def column_name(self, c: int) -> str:
+        if c == 0:
+            return "input"
+        if c == len(self.widths) - 1:
+            return "output"
+        return f"hidden layer {c}"
+
+    def input_text(self, i: int) -> str:
+        if self.raw_input is None:
+            return self.input_labels[i]
+        return f"{self.input_labels[i]}  {self.raw_input[i]:.4g}"
+
+    def output_text(self, i: int) -> str:
+        if self.layers is None:
+            return self.class_names[i]
+        return f"{self.class_names[i]}  {100 * self.layers[-1].activations[i]:.1f} %"
+
+
+def _neuron_name(info: NeuronInfo, c: int, i: int) -> str:
+    if c == 0:
+        return info.input_labels[i]
+    if c == len(info.widths) - 1:
+        return f"output “{info.class_names[i]}”"
+    return f"hidden layer {c}, neuron {i + 1}"
+
+
+def describe_neuron(info: NeuronInfo, c: int, i: int) -> str:
+    name = _neuron_name(info, c, i)
+    if c == 0:
+        if info.raw_input is None:
+            return name
+        return (f"{name}\nvalue {info.raw_input[i]:.4g} {info.input_units[i]}\n"
+                f"standardized {info.standardized[i]:+.3f} (what the network sees)")
+    lines = [name]
+    if info.snapshot is not None:
+        lines.append(f"bias b = {info.snapshot.biases[c - 1][i]:+.4f}")
+    if info.layers is not None:
+        z = info.layers[c - 1].weighted_sums[i]
+        a = info.layers[c - 1].activations[i]
+        lines.append(f"weighted sum z = Σ w·x + b = {z:+.4f}")
+        if c == len(info.widths) - 1:
+            lines.append(f"softmax probability = {a:.4f}")
+        else:
+            lines.append(f"activation {info.activations[c - 1]}(z) = {a:+.4f}")
+    return "\n".join(lines)
+
+
+def describe_edge(info: NeuronInfo, gap: int, to: int, frm: int, weight: float) -> str:
+    return (f"weight {weight:+.4f}\nfrom {_neuron_name(info, gap, frm)}\n"
+            f"to {_neuron_name(info, gap + 1, to)}")

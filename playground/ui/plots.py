@@ -1,0 +1,114 @@
+"""Live loss and accuracy curves (pyqtgraph), built to redraw a million epochs quickly.
+
+One PlotDataItem per curve, updated with one setData per frame from the
+growing History buffers; clip-to-view and peak downsampling keep a frame cheap
+however long the run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from playground.core.history import History
+from playground.ui import theme
+
+
+def _curve(plot: pg.PlotItem, colour, name: str, dashed: bool = False) -> pg.PlotDataItem:
+    pen = pg.mkPen(colour, width=1)
+    if dashed:
+        pen.setDashPattern([4, 3])
+    item = plot.plot([], [], pen=pen, name=name, skipFiniteCheck=True)
+    item.setClipToView(True)
+    item.setDownsampling(auto=True, method="peak")
+    return item
+
+
+class TrainingPlots(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingPlots")
+        pg.setConfigOptions(antialias=False, background=theme.window_background(),
+                            foreground=theme.text())
+        self.loss_plot = pg.PlotWidget(objectName="lossPlot")
+        self.accuracy_plot = pg.PlotWidget(objectName="accuracyPlot")
+        train_colour, val_colour = theme.positive(), theme.negative()
+        self.curves = {}
+        for widget, metric, title in ((self.loss_plot, "loss", "Loss (cross-entropy)"),
+                                      (self.accuracy_plot, "accuracy", "Accuracy")):
+            plot = widget.getPlotItem()
+            plot.setTitle(title, size="10pt")
+            plot.setLabel("bottom", "epoch")
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.addLegend(offset=(-10, 10))
+            plot.setMouseEnabled(x=False, y=False)  # follow the run; a drag would freeze it
+            plot.hideButtons()
+            self.curves[f"train_{metric}"] = _curve(plot, train_colour, "training")
+            self.curves[f"val_{metric}"] = _curve(plot, val_colour, "validation")
+        self.accuracy_plot.setYRange(0, 1.02)
+        self.accuracy_plot.setXLink(self.loss_plot)
+
+        self.log_scale = QCheckBox("Log scale", objectName="logScaleInput")
+        self.log_scale.setToolTip("Show the loss on a logarithmic axis")
+        self.log_scale.toggled.connect(self._on_log_toggled)
+        self.readout = QLabel(objectName="plotReadout")
+        self.readout.setToolTip("Move the mouse over a plot to read the values at an epoch")
+        row = QHBoxLayout()
+        row.addWidget(self.log_scale)
+        row.addStretch(1)
+        row.addWidget(self.readout)
+        side_by_side = QHBoxLayout()
+        side_by_side.addWidget(self.loss_plot, 1)
+        side_by_side.addWidget(self.accuracy_plot, 1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addLayout(side_by_side, 1)
+        box.addLayout(row)
+
+        self.history = History()
+        self._cursor_lines = []
+        for widget in (self.loss_plot, self.accuracy_plot):
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.muted_text()))
+            line.hide()
+            widget.addItem(line, ignoreBounds=True)
+            self._cursor_lines.append(line)
+            widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def redraw(self) -> None:
+        """One setData per curve: a frame's whole plotting work."""
+        h = self.history
+        x = h.epochs
+        for name, curve in self.curves.items():
+            curve.setData(x, h[name])
+
+    def clear(self) -> None:
+        self.history = History()
+        self.redraw()
+        self.readout.clear()
+
+    @Slot(bool)
+    def _on_log_toggled(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+
+    @Slot(object)
+    def _on_mouse_moved(self, pos) -> None:
+        h = self.history
+        for widget in (self.loss_plot, self.accuracy_plot):
+            if widget.sceneBoundingRect().contains(pos):
+                epoch = widget.getPlotItem().vb.mapSceneToView(pos).x()
+                break
+        else:
+            return
+        if not len(h):
+            return
+        i = int(np.clip(np.searchsorted(h.epochs, epoch), 0, len(h) - 1))
+        e = h.epochs[i]
+        for line in self._cursor_lines:
+            line.setPos(e)
+            line.show()
+        self.readout.setText(
+            f"epoch {int(e)}: loss {h['train_loss'][i]:.4f} / {h['val_loss'][i]:.4f}, "
+            f"accuracy {h['train_accuracy'][i]:.3f} / {h['val_accuracy'][i]:.3f} "
+            "(training / validation)")

@@ -1,0 +1,158 @@
+"""Enter a penguin's measurements; see each species' probability and the verdict."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.dataset import Dataset
+from playground.core.predictor import range_warning
+from playground.ui import theme
+
+
+def _decimals(values: np.ndarray) -> int:
+    """As many decimals as the data uses (at most 3): 181 mm, 39.1 mm, 3750 g."""
+    for d in range(4):
+        if np.allclose(values, np.round(values, d), atol=1e-9):
+            return d
+    return 3
+
+
+class PredictionPanel(QWidget):
+    """Emits `inputChanged(raw vector)` whenever a value changes."""
+
+    inputChanged = Signal(object)
+    randomRequested = Signal()
+
+    def __init__(self, dataset: Dataset, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("predictionPanel")
+        self.dataset = dataset
+        self.features = dataset.features
+        self.inputs: list[QDoubleSpinBox] = []
+        self.flags: list[QLabel] = []
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for j, f in enumerate(self.features):
+            box = QDoubleSpinBox(objectName=f"featureInput:{f.column}")
+            span = f.high - f.low
+            box.setDecimals(_decimals(dataset.x[:, j]))
+            low = f.low - span if f.low - span < 0 <= f.low else min(0.0, f.low - span)
+            box.setRange(low if f.low < 0 else max(0.0, low), f.high + 2 * span)
+            box.setSingleStep(10 ** -box.decimals() if box.decimals() else
+                              max(1.0, 10 ** math.floor(math.log10(max(span, 1)) - 1)))
+            box.setSuffix(f" {f.unit}" if f.unit else "")
+            box.setToolTip(f"{f.label}: seen from {f.low:g} to {f.high:g} in the data")
+            box.setKeyboardTracking(True)
+            box.valueChanged.connect(self._on_value_changed)
+            flag = QLabel(objectName=f"rangeWarning:{f.column}")
+            flag.setWordWrap(True)
+            flag.setStyleSheet(f"color: {theme.warning().name()}; font-size: small;")
+            flag.hide()
+            cell = QVBoxLayout()
+            cell.setSpacing(0)
+            cell.addWidget(box)
+            cell.addWidget(flag)
+            form.addRow(f.display or f.column, cell)
+            self.inputs.append(box)
+            self.flags.append(flag)
+
+        self.random_button = QPushButton("Random penguin from the validation set",
+                                         objectName="randomSampleButton")
+        self.random_button.setToolTip("Load a penguin the network has not trained on, and show "
+                                      "its true species")
+        self.random_button.clicked.connect(self.randomRequested)
+        self.truth = QLabel(objectName="trueLabel")
+        self.truth.setWordWrap(True)
+
+        self.predicted = QLabel("—", objectName="predictedLabel")
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 2.0)
+        big.setBold(True)
+        self.predicted.setFont(big)
+        self.predicted.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.predicted.setToolTip("The species with the highest probability")
+
+        bars = QFormLayout()
+        self.bars: dict[str, QProgressBar] = {}
+        for i, name in enumerate(dataset.class_names):
+            bar = QProgressBar(objectName=f"probability:{name}")
+            bar.setRange(0, 1000)
+            bar.setTextVisible(True)
+            bar.setFormat("—")
+            bar.setStyleSheet(f"QProgressBar::chunk {{ background: "
+                              f"{theme.class_colour(i).name()}; }}")
+            bar.setToolTip(f"Probability that this is a {name} (softmax output)")
+            bars.addRow(name, bar)
+            self.bars[name] = bar
+
+        inputs = QGroupBox("Measurements")
+        inputs.setLayout(form)
+        outputs = QGroupBox("Prediction")
+        out_box = QVBoxLayout(outputs)
+        out_box.addWidget(self.predicted)
+        out_box.addLayout(bars)
+        box = QVBoxLayout(self)
+        box.addWidget(inputs)
+        box.addWidget(self.random_button)
+        box.addWidget(self.truth)
+        box.addWidget(outputs)
+        box.addStretch(1)
+        self.set_values(dataset.example_vector())
+
+    def values(self) -> np.ndarray:
+        return np.array([b.value() for b in self.inputs], dtype=np.float64)
+
+    def set_values(self, raw: np.ndarray, truth: str | None = None) -> None:
+        for box, v in zip(self.inputs, raw, strict=True):
+            box.blockSignals(True)
+            box.setValue(float(v))
+            box.blockSignals(False)
+        self.truth.setText(f"True species: <b>{truth}</b>" if truth else "")
+        self._on_value_changed()
+
+    @Slot()
+    def _on_value_changed(self, *_) -> None:
+        raw = self.values()
+        for f, flag, v in zip(self.features, self.flags, raw, strict=True):
+            text = range_warning(f, float(v))
+            flag.setVisible(bool(text))
+            if text:
+                flag.setText(f"⚠ outside the training range {f.low:g}–{f.high:g} {f.unit}")
+                flag.setToolTip(text)
+        if self.sender() in self.inputs:
+            self.truth.clear()  # an edited penguin is no longer the one whose species we know
+        self.inputChanged.emit(raw)
+
+    def set_features(self, features) -> None:
+        """Training ranges of the current split, for the out-of-range flags."""
+        self.features = tuple(features)
+        self._on_value_changed()
+
+    def show_probabilities(self, probabilities: np.ndarray | None) -> None:
+        if probabilities is None:
+            self.predicted.setText("—")
+            for bar in self.bars.values():
+                bar.setValue(0)
+                bar.setFormat("—")
+            return
+        names = self.dataset.class_names
+        for name, p in zip(names, probabilities, strict=True):
+            bar = self.bars[name]
+            bar.setValue(int(round(1000 * float(p))))
+            bar.setFormat(f"{100 * float(p):.1f} %")
+        self.predicted.setText(names[int(np.argmax(probabilities))])

@@ -1,0 +1,71 @@
+"""The window's handle on the training thread: starts it, talks to it, stops it cleanly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from playground.ui.training_worker import Activation, TrainingWorker
+
+
+class TrainingController(QObject):
+    """Owns the QThread and its worker (both parentless; Python keeps the references)."""
+
+    updated = Signal(object)
+    failed = Signal(str)
+    runningChanged = Signal(bool)
+
+    # Requests to the worker: queued, so they run in the worker thread, in order.
+    _activate = Signal(object)
+    _start = Signal()
+    _step = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.running = False
+        self._thread = QThread()
+        self._thread.setObjectName("trainingThread")
+        self._worker = TrainingWorker()
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._activate.connect(self._worker.activate)
+        self._start.connect(self._worker.start)
+        self._step.connect(self._worker.step)
+        self._worker.updated.connect(self.updated)
+        self._worker.failed.connect(self.failed)
+        self._worker.runningChanged.connect(self._on_running_changed)
+        self._thread.start()
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self.running = running
+        self.runningChanged.emit(running)
+
+    def activate(self, generation: int, spec, config, dataset, state=None) -> None:
+        self.pause()
+        self._activate.emit(Activation(generation, spec, config, dataset, state))
+
+    def start(self) -> None:
+        self._start.emit()
+
+    def pause(self) -> None:
+        self._worker.pause_event.set()  # seen between batches, even mid-epoch
+
+    def step(self) -> None:
+        self._step.emit()
+
+    def set_live(self, **values) -> None:
+        self._worker.set_live(**values)
+
+    def set_input(self, raw) -> None:
+        self._worker.set_input(raw)
+
+    def set_speed(self, epochs_per_second: float) -> None:
+        self._worker.set_speed(epochs_per_second)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop training and the thread; never terminate(). True if it stopped in time."""
+        if not self._thread.isRunning():
+            return True
+        self.pause()
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)

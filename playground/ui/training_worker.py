@@ -1,0 +1,275 @@
+"""The training thread: a worker QObject that owns the trainers, on its own QThread.
+
+The worker never blocks its event loop for long: each `_tick` trains one chunk
+of epochs (sized to ~20 ms, or to the chosen speed) and then schedules the
+next tick, so requests from the window (activate, step, start) are handled in
+between. Pausing is a `threading.Event` the trainer checks between batches,
+because a queued "pause" call would wait behind a slow epoch. Settings that
+apply live (learning rate, batch size, ...) and the prediction input arrive
+through lock-guarded setters. Updates go out at most ~30 times a second, each
+carrying every epoch since the previous one.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from playground.core.forward import WeightSnapshot, forward_pass
+from playground.core.history import METRICS
+
+UPDATE_INTERVAL = 1 / 30  # seconds between updates to the window
+CHUNK_SECONDS = 0.02  # training time per tick at full speed
+MAX_CACHED_TRAINERS = 32  # trainers kept for undo, newest last
+
+
+@dataclass(frozen=True, eq=False)
+class Activation:
+    """Make `generation` the current trainer: reuse it if cached, else build it."""
+
+    generation: int
+    spec: object
+    config: object
+    dataset: object
+    state: tuple | None = None  # (arrays, meta) to restore, e.g. from a project file
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingUpdate:
+    """What the window needs after a chunk of epochs (or a switch of trainer)."""
+
+    generation: int
+    epoch: int
+    epochs: np.ndarray
+    metrics: dict[str, np.ndarray]
+    snapshot: WeightSnapshot
+    probabilities: np.ndarray | None
+    epochs_per_second: float
+    running: bool
+    device: str
+    replace_history: bool = False  # the arrays are the whole history (after a switch)
+    message: str | None = None  # e.g. divergence or the epoch limit
+    diverged: bool = False
+
+
+@dataclass
+class _Live:
+    """Settings the window changes while training runs (guarded by a lock)."""
+
+    values: dict = field(default_factory=dict)
+    x: np.ndarray | None = None  # the prediction panel's input, standardized later
+    speed: float = math.inf  # epochs per second; inf = as fast as the machine goes
+
+
+class TrainingWorker(QObject):
+    updated = Signal(object)  # TrainingUpdate
+    failed = Signal(str)  # a human-readable message; the thread goes on
+    runningChanged = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pause_event = threading.Event()
+        self._lock = threading.Lock()
+        self._live = _Live()
+        self._trainers: OrderedDict[int, object] = OrderedDict()
+        self._trainer = None
+        self._generation = -1
+        self._running = False
+        self._chunk = 1
+        self._pending: list = []
+        self._last_emit = 0.0
+        self._rate_epochs = 0
+        self._rate_since = time.perf_counter()
+        self._rate = 0.0
+        self._speed = math.inf
+        self._pace_start = 0.0
+        self._paced = 0
+
+    # --- called from the GUI thread (thread-safe) ---------------------------------
+    def set_live(self, **values) -> None:
+        """learning_rate, weight_decay, batch_size, optimizer, epochs (the limit)."""
+        with self._lock:
+            self._live.values.update(values)
+
+    def set_input(self, raw: np.ndarray) -> None:
+        with self._lock:
+            self._live.x = np.asarray(raw, dtype=np.float64).copy()
+
+    def set_speed(self, epochs_per_second: float) -> None:
+        with self._lock:
+            self._live.speed = epochs_per_second
+
+    # --- slots, run in the worker thread -------------------------------------------
+    @Slot(object)
+    def activate(self, request: Activation) -> None:
+        self._set_running(False)
+        try:
+            trainer = self._trainers.pop(request.generation, None)
+            if trainer is None:
+                trainer = self._build(request)
+            self._trainers[request.generation] = trainer
+            while len(self._trainers) > MAX_CACHED_TRAINERS:
+                self._trainers.popitem(last=False)
+            self._trainer, self._generation = trainer, request.generation
+            self._apply_live()
+            self._pending.clear()
+            self._emit(replace_history=True)
+        except Exception as e:  # noqa: BLE001 — reported to the person, the thread survives
+            self.failed.emit(_human(e))
+
+    def _build(self, request: Activation):
+        from playground.core.split import prepare
+        from playground.core.trainer import Trainer
+
+        config = request.config
+        trainer = Trainer(prepare(request.dataset, config.val_fraction, config.seed),
+                          request.spec, config)
+        if request.state is not None:
+            trainer.load_state_arrays(*request.state)
+        return trainer
+
+    @Slot()
+    def start(self) -> None:
+        if self._trainer is None or self._running:
+            return
+        if self._trainer.epoch >= self._trainer.config.epochs:
+            self._emit(message=f"Reached the epoch limit ({self._trainer.config.epochs}). "
+                               "Raise it to train further.")
+            return
+        self.pause_event.clear()
+        self._set_running(True)
+        self._pace_start, self._paced = time.perf_counter(), 0
+        self._rate_since, self._rate_epochs = time.perf_counter(), 0
+        QTimer.singleShot(0, self._tick)
+
+    @Slot()
+    def step(self) -> None:
+        """Exactly one epoch, when paused."""
+        if self._trainer is None or self._running:
+            return
+        self.pause_event.clear()
+        self._train(1)
+        self._emit()
+
+    @Slot()
+    def _tick(self) -> None:
+        if not self._running:
+            return
+        if self.pause_event.is_set():
+            self._set_running(False)
+            self._emit()
+            return
+        trainer = self._trainer
+        with self._lock:
+            speed = self._live.speed
+        if speed != self._speed:  # a new pace counts from now
+            self._speed, self._pace_start, self._paced = speed, time.perf_counter(), 0
+        n = self._chunk
+        if math.isfinite(speed):
+            due = int((time.perf_counter() - self._pace_start) * speed) + 1 - self._paced
+            n = min(n, due)
+            if n <= 0:
+                wait_ms = max(1, int(1000 * (self._paced / speed -
+                                             (time.perf_counter() - self._pace_start))))
+                QTimer.singleShot(wait_ms, self._tick)
+                return
+        n = min(n, trainer.config.epochs - trainer.epoch)
+        try:
+            stats = self._train(n)
+        except Exception as e:  # noqa: BLE001
+            self._set_running(False)
+            self.failed.emit(_human(e))
+            return
+        self._paced += len(stats)
+        if len(stats):  # aim for CHUNK_SECONDS of work per tick
+            per_epoch = stats.seconds / len(stats)
+            self._chunk = max(1, min(self._chunk * 2, int(CHUNK_SECONDS / max(per_epoch, 1e-7))))
+        message = stats.diverged
+        limit = trainer.epoch >= trainer.config.epochs
+        if limit and not message:
+            message = f"Reached the epoch limit ({trainer.config.epochs})."
+        if stats.diverged or limit or self.pause_event.is_set():
+            self._set_running(False)
+            self._emit(message=message, diverged=bool(stats.diverged))
+            return
+        if time.perf_counter() - self._last_emit >= UPDATE_INTERVAL:
+            self._emit()
+        QTimer.singleShot(0, self._tick)
+
+    # --- helpers -------------------------------------------------------------------
+    def _train(self, n: int):
+        self._apply_live()
+        stats = self._trainer.run(n, self.pause_event.is_set)
+        if len(stats):
+            self._pending.append(stats)
+        self._rate_epochs += len(stats)
+        return stats
+
+    def _apply_live(self) -> None:
+        with self._lock:
+            values, self._live.values = self._live.values, {}
+        t = self._trainer
+        for name, setter in (("learning_rate", t.set_learning_rate),
+                             ("weight_decay", t.set_weight_decay),
+                             ("batch_size", t.set_batch_size),
+                             ("epochs", t.set_epoch_limit)):
+            if name in values and values[name] != getattr(t.config, name):
+                setter(values[name])
+        if "optimizer" in values and values["optimizer"] != t.config.optimizer:
+            t.set_optimizer(values["optimizer"])
+
+    def _set_running(self, running: bool) -> None:
+        if running != self._running:
+            self._running = running
+            self.runningChanged.emit(running)
+
+    def _emit(self, replace_history: bool = False, message: str | None = None,
+              diverged: bool = False) -> None:
+        from playground.core.devices import describe_device
+
+        t = self._trainer
+        now = time.perf_counter()
+        if now - self._rate_since >= 0.5:
+            self._rate = self._rate_epochs / (now - self._rate_since)
+            self._rate_since, self._rate_epochs = now, 0
+        if replace_history:
+            h = t.history
+            epochs, metrics = h.epochs.copy(), {m: h[m].copy() for m in METRICS}
+        elif self._pending:
+            epochs = np.concatenate([s.epochs for s in self._pending])
+            metrics = {m: np.concatenate([getattr(s, m) for s in self._pending])
+                       for m in METRICS}
+        else:
+            epochs, metrics = np.zeros(0), {m: np.zeros(0, np.float32) for m in METRICS}
+        self._pending.clear()
+        snapshot = t.snapshot()
+        with self._lock:
+            x = self._live.x
+        probabilities = None
+        if x is not None and len(x) == snapshot.weights[0].shape[1]:
+            z = t.data.standardizer.transform(x)
+            probabilities = forward_pass(snapshot, z)[-1].activations
+        self._last_emit = now
+        self.updated.emit(TrainingUpdate(
+            self._generation, t.epoch, epochs, metrics, snapshot, probabilities,
+            self._rate if self._running else 0.0, self._running, describe_device(t.device),
+            replace_history, message, diverged))
+
+
+def _human(error: Exception) -> str:
+    from playground.core.errors import PlaygroundError
+
+    if isinstance(error, PlaygroundError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "Out of memory: try a smaller network or batch size."
+    text = str(error)
+    if "out of memory" in text.lower():
+        return "The device ran out of memory: try a smaller network or batch size."
+    return f"Training failed: {type(error).__name__}: {text}"

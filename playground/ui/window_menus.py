@@ -1,0 +1,89 @@
+"""Menus and shortcuts for everything on the toolbar and in the editor."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from PySide6.QtWidgets import QStyle
+
+from playground import __version__
+
+PLAY = QStyle.StandardPixmap.SP_MediaPlay
+PAUSE = QStyle.StandardPixmap.SP_MediaPause
+STEP = QStyle.StandardPixmap.SP_MediaSkipForward
+RESET = QStyle.StandardPixmap.SP_BrowserReload
+
+
+def _action(window, text: str, slot, shortcut=None, tip: str = "", icon=None) -> QAction:
+    action = QAction(text, window)
+    if icon is not None:
+        action.setIcon(window.style().standardIcon(icon))
+    if shortcut is not None:
+        action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    return action
+
+
+def build_menus(window) -> dict[str, QAction]:
+    """Space and "." are handled by the window only when no focused widget uses them
+    (so Space still presses a focused button); their menu entries just show the key."""
+    bar = window.menuBar()
+    actions = {}
+
+    file_menu = bar.addMenu("&File")
+    actions["quit"] = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    file_menu.addAction(actions["quit"])
+
+    edit = bar.addMenu("&Edit")
+    undo = window.undo_stack.createUndoAction(window, "&Undo")
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    redo = window.undo_stack.createRedoAction(window, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    edit.addAction(undo)
+    edit.addAction(redo)
+    actions["undo"], actions["redo"] = undo, redo
+
+    train = bar.addMenu("&Training")
+    actions["train"] = _action(window, "Train", window.toggle_training,
+                               tip="Start training (Space)", icon=PLAY)
+    actions["step"] = _action(window, "Step", window.step_epoch, QKeySequence("Ctrl+Right"),
+                              "Train exactly one epoch (. or Ctrl+Right)", STEP)
+    actions["reset"] = _action(window, "Reset", window.reset_training, QKeySequence("Ctrl+R"),
+                               "New random weights, and the seed, split and device chosen "
+                               "(Ctrl+R; undoable)", RESET)
+    train.addAction(_menu_twin(window, actions["train"], "Train / Pause\tSpace"))
+    train.addAction(_menu_twin(window, actions["step"], "Step one epoch\t."))
+    train.addAction(actions["reset"])
+
+    network = bar.addMenu("&Network")
+    actions["add_layer"] = _action(window, "&Add hidden layer", window.editor.add_layer,
+                                   QKeySequence("Ctrl+L"))
+    actions["remove_layer"] = _action(window, "&Remove hidden layer",
+                                      window.editor.remove_layer, QKeySequence("Ctrl+Shift+L"))
+    network.addAction(actions["add_layer"])
+    network.addAction(actions["remove_layer"])
+
+    view = bar.addMenu("&View")
+    for dock in window.docks.values():
+        view.addAction(dock.toggleViewAction())
+
+    help_menu = bar.addMenu("&Help")
+    actions["about"] = _action(window, "&About", lambda: window.dialogs.about(
+        "About Neural Network Playground",
+        f"<b>Neural Network Playground</b> {__version__}<br>Design a network, watch it "
+        "learn, classify penguins.<br>Penguin data: Palmer Station LTER (CC0)."))
+    help_menu.addAction(actions["about"])
+    for a in actions.values():
+        window.addAction(a)  # shortcuts work even when the menu bar is hidden
+    return actions
+
+
+def _menu_twin(window, action: QAction, text: str) -> QAction:
+    """A menu entry that triggers `action` and shows a key handled by the window."""
+    twin = QAction(text, window)
+    twin.triggered.connect(action.trigger)
+    action.changed.connect(lambda: twin.setEnabled(action.isEnabled()))
+    return twin
