@@ -1,5 +1,43 @@
 """Shared test set-up: Qt runs offscreen and never touches the user's files."""
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before Qt starts: keep QSettings and data folders away from the real ones.
+_sandbox = tempfile.mkdtemp(prefix="playground-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_sandbox, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_sandbox, "data")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _qt_test_mode():
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    QCoreApplication.setOrganizationName("NeuralNetworkPlaygroundTests")
+    QCoreApplication.setApplicationName("playground-tests")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads_or_timers(request):
+    """Fail a test that leaves a training thread or a window timer running (as napari)."""
+    yield
+    if "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from playground.ui.training_controller import TrainingController
+
+    alive = [c for c in list(TrainingController.instances) if c.is_alive()]
+    for c in alive:
+        c.shutdown()
+    assert not alive, "a test left a training thread running"
+    app = QApplication.instance()
+    timers = [t for w in app.topLevelWidgets() if w.isVisible()
+              for t in w.findChildren(QTimer) if t.isActive()]
+    assert not timers, f"a test left {len(timers)} timer(s) running"

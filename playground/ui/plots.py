@@ -32,8 +32,10 @@ class TrainingPlots(QWidget):
         self.setObjectName("trainingPlots")
         pg.setConfigOptions(antialias=False, background=theme.window_background(),
                             foreground=theme.text())
-        self.loss_plot = pg.PlotWidget(objectName="lossPlot")
-        self.accuracy_plot = pg.PlotWidget(objectName="accuracyPlot")
+        self.loss_plot = pg.PlotWidget()
+        self.loss_plot.setObjectName("lossPlot")
+        self.accuracy_plot = pg.PlotWidget()
+        self.accuracy_plot.setObjectName("accuracyPlot")
         train_colour, val_colour = theme.positive(), theme.negative()
         self.curves = {}
         for widget, metric, title in ((self.loss_plot, "loss", "Loss (cross-entropy)"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from playground.ui.training_worker import Activation, TrainingWorker
@@ -19,8 +21,12 @@ class TrainingController(QObject):
     _start = Signal()
     _step = Signal()
 
+    # Every controller made, so tests can fail one that leaves its thread running.
+    instances: weakref.WeakSet = weakref.WeakSet()
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        TrainingController.instances.add(self)
         self.running = False
         self._thread = QThread()
         self._thread.setObjectName("trainingThread")
@@ -61,6 +67,9 @@ class TrainingController(QObject):
 
     def set_speed(self, epochs_per_second: float) -> None:
         self._worker.set_speed(epochs_per_second)
+
+    def is_alive(self) -> bool:
+        return self._thread.isRunning()
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop training and the thread; never terminate(). True if it stopped in time."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-
 from PySide6.QtWidgets import QStyle
 
 from playground import __version__

@@ -1,0 +1,31 @@
+"""A scripted stand-in for the window's dialog seam: never blocks, records every call."""
+
+
+class FakeDialogs:
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        self.answers: list = []  # queued answers for ask / open_file / save_file
+
+    def _next(self, default=None):
+        return self.answers.pop(0) if self.answers else default
+
+    def inform(self, title, text):
+        self.calls.append(("inform", title, text))
+
+    def error(self, title, text):
+        self.calls.append(("error", title, text))
+
+    def about(self, title, text):
+        self.calls.append(("about", title, text))
+
+    def ask(self, title, text, buttons=("Yes", "No")):
+        self.calls.append(("ask", title, text))
+        return self._next(buttons[-1])
+
+    def open_file(self, title, filters, folder=""):
+        self.calls.append(("open_file", title))
+        return self._next()
+
+    def save_file(self, title, filters, suggested=""):
+        self.calls.append(("save_file", title))
+        return self._next()

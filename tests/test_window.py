@@ -1,0 +1,260 @@
+"""Drive the real window the way a person does (offscreen, pytest-qt)."""
+
+import math
+import time
+
+import numpy as np
+import pytest
+from fake_dialogs import FakeDialogs
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDoubleSpinBox,
+    QLabel,
+    QProgressBar,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
+
+from playground.ui.main_window import MainWindow
+
+CONTRACT = ["networkEditor", "addLayerButton", "removeLayerButton", "trainButton",
+            "stepButton", "resetButton", "optimizerInput", "learningRateInput",
+            "batchSizeInput", "epochLimitInput", "speedInput", "lossPlot", "predictionPanel",
+            "featureInput:bill_length_mm", "featureInput:bill_depth_mm",
+            "featureInput:flipper_length_mm", "featureInput:body_mass_g", "predictedLabel",
+            "probability:Adelie", "probability:Gentoo", "probability:Chinstrap", "epochLabel"]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"),
+                                      QSettings.Format.IniFormat))
+    w.dialogs = FakeDialogs()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)  # torch loaded
+    yield w
+    w.close()
+
+
+def find(w, name, kind=QWidget):
+    widget = w.findChild(kind, name)
+    assert widget is not None, f"no widget named {name!r}"
+    return widget
+
+
+def flat_out(w):
+    speed = find(w, "speedInput", QSlider)
+    speed.setValue(speed.maximum())
+
+
+def set_spin(w, name, value, kind=QSpinBox):
+    box = find(w, name, kind)
+    box.setValue(value)
+    return box
+
+
+def layers(w):
+    """Linear layers in the latest snapshot (0 until the new network has reported)."""
+    return len(w.snapshot.weights) if w.snapshot is not None else 0
+
+
+def wait_paused(qtbot, w, timeout=30_000):
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=timeout)
+
+
+def test_contract_widget_names(window):
+    assert window.objectName() == "mainWindow"
+    for name in CONTRACT:
+        find(window, name)
+
+
+def test_build_a_network_train_and_predict(qtbot, window):
+    before = [find(window, f"probability:{c}", QProgressBar).value()
+              for c in ("Adelie", "Gentoo", "Chinstrap")]
+    qtbot.mouseClick(find(window, "addLayerButton", QAbstractButton), Qt.MouseButton.LeftButton)
+    assert len(window.spec.hidden) == 2
+    qtbot.mouseClick(find(window, "widenLayer:1", QAbstractButton), Qt.MouseButton.LeftButton)
+    assert window.spec.hidden[1].units == 9
+    qtbot.waitUntil(lambda: window.snapshot is not None
+                    and window.snapshot.weights[1].shape == (9, 8), timeout=10_000)
+    flat_out(window)
+    set_spin(window, "epochLimitInput", 2000)
+    qtbot.mouseClick(find(window, "trainButton", QAbstractButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.plots.history) > 0
+                    and window.plots.history.last("val_accuracy") >= 0.95, timeout=30_000)
+    qtbot.mouseClick(find(window, "trainButton", QAbstractButton), Qt.MouseButton.LeftButton)
+    wait_paused(qtbot, window)
+    x, y = window.plots.curves["val_loss"].getData()
+    assert x is not None and len(x) == len(window.plots.history) > 10
+    after = [find(window, f"probability:{c}", QProgressBar).value()
+             for c in ("Adelie", "Gentoo", "Chinstrap")]
+    assert after != before
+    # The default penguin (39.1, 18.7, 181, 3750) is an Adelie from the data set.
+    assert find(window, "predictedLabel", QLabel).text() == "Adelie"
+    assert "epoch" in find(window, "epochLabel", QLabel).text()
+
+
+def test_pause_step_and_reset(qtbot, window):
+    speed = find(window, "speedInput", QSlider)
+    speed.setValue(3)  # 10 epochs a second: slow enough to pause mid-run
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.epoch >= 3, timeout=10_000)
+    window.toggle_training()
+    wait_paused(qtbot, window)
+    paused_at = window.epoch
+    qtbot.wait(300)
+    assert window.epoch == paused_at  # paused means paused
+    qtbot.mouseClick(find(window, "stepButton", QAbstractButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.epoch == paused_at + 1, timeout=5_000)
+    assert len(window.plots.history) == paused_at + 1
+    trained = window.snapshot
+    qtbot.mouseClick(find(window, "resetButton", QAbstractButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.snapshot is not None and window.epoch == 0, timeout=5_000)
+    assert len(window.plots.history) == 0
+    # Reset is undoable: the trained network comes back with its curves.
+    window.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: window.epoch == paused_at + 1, timeout=5_000)
+    np.testing.assert_array_equal(window.snapshot.weights[0], trained.weights[0])
+    assert len(window.plots.history) == paused_at + 1
+
+
+def test_undo_architecture_edit_restores_trained_weights(qtbot, window):
+    flat_out(window)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: not window.controller.running and window.epoch == 300,
+                    timeout=30_000)
+    trained = window.snapshot
+    window.editor.add_layer()
+    qtbot.waitUntil(lambda: window.epoch == 0 and layers(window) == 3,
+                    timeout=5_000)
+    assert window.undo_stack.undoText().startswith("Add hidden layer")
+    window.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: layers(window) == 2, timeout=5_000)
+    assert len(window.spec.hidden) == 1 and window.epoch == 300
+    for a, b in zip(window.snapshot.weights, trained.weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    window.actions["redo"].trigger()
+    qtbot.waitUntil(lambda: layers(window) == 3, timeout=5_000)
+    assert len(window.spec.hidden) == 2
+
+
+def test_edges_and_tooltips_show_the_snapshot(qtbot, window):
+    window.step_epoch()
+    qtbot.waitUntil(lambda: window.epoch == 1, timeout=5_000)
+    edges = window.editor.view._edges
+    snap = window.snapshot
+    for k, (gap, to, frm) in enumerate(edges._index):
+        assert edges._weights[k] == pytest.approx(float(snap.weights[gap][to, frm]))
+    from playground.ui.neuron_text import describe_neuron
+
+    text = describe_neuron(window.editor.view.info, 1, 0)
+    assert f"{snap.biases[0][0]:+.4f}" in text
+    assert "relu(z)" in text
+
+
+def test_wide_layer_is_condensed(qtbot, window):
+    units = find(window, "unitsInput:0", QSpinBox)
+    units.setValue(512)
+    qtbot.waitUntil(lambda: window.spec.hidden[0].units == 512, timeout=5_000)
+    column = window.editor.view.layout.columns[1]
+    assert column.hidden_count > 0 and len(column.shown) + column.hidden_count == 512
+    window.step_epoch()
+    qtbot.waitUntil(lambda: window.epoch == 1, timeout=10_000)
+
+
+def test_space_trains_unless_a_focused_button_wants_it(qtbot, window):
+    window.editor.view.setFocus()
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.controller.running, timeout=5_000)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Space)
+    wait_paused(qtbot, window)
+    # Space on a focused button presses that button instead.
+    button = find(window, "randomSampleButton", QAbstractButton)
+    button.setFocus()
+    with qtbot.waitSignal(button.clicked, timeout=2_000):
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.wait(200)
+    assert not window.controller.running
+    assert "True species" in find(window, "trueLabel", QLabel).text()
+
+
+def test_prediction_panel_flags_out_of_range_values(qtbot, window):
+    flipper = find(window, "featureInput:flipper_length_mm", QDoubleSpinBox)
+    flipper.setValue(19.2)
+    flag = find(window, "rangeWarning:flipper_length_mm", QLabel)
+    assert flag.isVisibleTo(window) and "172" in flag.text()
+    assert not find(window, "rangeWarning:bill_length_mm", QLabel).isVisibleTo(window)
+    flipper.setValue(200)
+    assert not flag.isVisibleTo(window)
+
+
+def test_live_settings_reach_the_trainer(qtbot, window):
+    speed = find(window, "speedInput", QSlider)
+    speed.setValue(4)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.epoch >= 2, timeout=10_000)
+    find(window, "learningRateInput", QDoubleSpinBox).setValue(0.005)
+    set_spin(window, "batchSizeInput", 32)
+    find(window, "optimizerInput").setCurrentIndex(1)  # momentum
+    qtbot.waitUntil(lambda: window.controller._worker._trainer.config.batch_size == 32,
+                    timeout=10_000)
+    window.toggle_training()
+    wait_paused(qtbot, window)
+    config = window.controller._worker._trainer.config
+    assert (config.learning_rate, config.batch_size, config.optimizer) == (0.005, 32,
+                                                                           "momentum")
+
+
+def test_divergence_pauses_with_a_message(qtbot, window):
+    for _ in range(3):
+        window.editor.add_layer()
+    for i in range(4):
+        find(window, f"unitsInput:{i}", QSpinBox).setValue(64)
+    find(window, "optimizerInput").setCurrentIndex(0)  # plain sgd
+    find(window, "learningRateInput", QDoubleSpinBox).setValue(10.0)
+    flat_out(window)
+    qtbot.waitUntil(lambda: layers(window) == 5, timeout=10_000)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.banner.isVisibleTo(window), timeout=30_000)
+    wait_paused(qtbot, window)
+    assert "diverged at epoch" in window.banner.text()
+    assert all(np.isfinite(w).all() for w in window.snapshot.weights)
+
+
+def test_close_while_training_stops_the_thread_quickly(qtbot, tmp_path):
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w.dialogs = FakeDialogs()
+    w.show()
+    qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)
+    flat_out(w)
+    set_spin(w, "epochLimitInput", 10_000_000)
+    w.toggle_training()
+    qtbot.waitUntil(lambda: w.epoch > 50, timeout=10_000)
+    start = time.perf_counter()
+    w.close()
+    assert time.perf_counter() - start < 1.0
+    assert not w.controller.is_alive()
+
+
+def test_layout_persists_between_runs(qtbot, tmp_path):
+    path = str(tmp_path / "layout.ini")
+    w = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    w.show()
+    w.docks["plots"].hide()
+    w.close()
+    w2 = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(w2)
+    w2.show()
+    assert not w2.docks["plots"].isVisible()
+    assert w2.docks["prediction"].isVisible()
+    w2.close()
+
+
+def test_speed_control_ends_at_flat_out(window):
+    speed = find(window, "speedInput", QSlider)
+    speed.setValue(speed.maximum())
+    assert math.isinf(window.toolbar.epochs_per_second())
+    assert window.toolbar.speed_label.text() == "flat out"
