@@ -28,13 +28,19 @@ class TrainingConfig:
     device: str = "auto"
 
     def __post_init__(self) -> None:
+        # Keep the validated values: a whole float such as 16.0 from JSON is accepted, but
+        # stored as 16, since batch sizes, epochs and seeds feed range() and seeders.
+        def keep(name: str, value) -> None:
+            object.__setattr__(self, name, value)
+
         _choice_field("optimizer", self.optimizer, OPTIMIZERS)
-        _float_field("learning_rate", self.learning_rate, 0.0, 100.0, low_open=True)
-        _int_field("batch_size", self.batch_size, 0, 100_000_000)
-        _int_field("epochs", self.epochs, 1, MAX_EPOCHS)
-        _float_field("weight_decay", self.weight_decay, 0.0, 10.0)
-        _float_field("val_fraction", self.val_fraction, 0.05, 0.9)
-        _int_field("seed", self.seed, 0, 2**63 - 1)
+        keep("learning_rate",
+             _float_field("learning_rate", self.learning_rate, 0.0, 100.0, low_open=True))
+        keep("batch_size", _int_field("batch_size", self.batch_size, 0, 100_000_000))
+        keep("epochs", _int_field("epochs", self.epochs, 1, MAX_EPOCHS))
+        keep("weight_decay", _float_field("weight_decay", self.weight_decay, 0.0, 10.0))
+        keep("val_fraction", _float_field("val_fraction", self.val_fraction, 0.05, 0.9))
+        keep("seed", _int_field("seed", self.seed, 0, 2**63 - 1))
         _choice_field("device", self.device, DEVICES)
 
     def to_dict(self) -> dict:

@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from safetensors.numpy import save as st_save
 from playground import __version__
 from playground.core.config import TrainingConfig
 from playground.core.dataset import Feature
-from playground.core.errors import PlaygroundError, ProjectError
+from playground.core.errors import PlaygroundError, ProjectError, SpecError
 from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS
 from playground.core.predictor import Predictor
@@ -154,7 +155,8 @@ def load_project(path: str | Path) -> Project:
         raise ProjectError(f"{path} is damaged or not a project file (not a valid zip)"
                            ) from None
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            OverflowError, SafetensorError, RuntimeError, NotImplementedError) as e:
+            OverflowError, SafetensorError, RuntimeError, NotImplementedError,
+            zlib.error) as e:  # zlib.error is none of the others: a damaged deflate stream
         # zlib errors, bad CRCs, malformed values deep in the JSON: the file is damaged
         raise ProjectError(f"{path} is damaged ({type(e).__name__}: {e})") from None
 
@@ -248,11 +250,15 @@ def check_dataset_fits(project: Project, dataset) -> None:
 def trainer_from_project(project: Project, dataset):
     """A trainer that continues exactly where the saved one stopped."""
     from playground.core.split import prepare
+    from playground.core.state_io import optimizer_to_arrays
     from playground.core.trainer import Trainer
 
     check_dataset_fits(project, dataset)
-    trainer = Trainer(prepare(dataset, project.config.val_fraction, project.config.seed),
-                      project.spec, project.config)
+    try:
+        trainer = Trainer(prepare(dataset, project.config.val_fraction, project.config.seed),
+                          project.spec, project.config)
+    except SpecError as e:  # e.g. saved with device "cuda", opened where there is none
+        raise ProjectError(f"the project cannot continue training here: {e}") from None
     fresh = trainer.optimizer.state_dict()["param_groups"][0]
     saved = project.optimizer["param_groups"][0]
     if set(saved) != set(fresh) or any(
@@ -262,9 +268,15 @@ def trainer_from_project(project: Project, dataset):
             for k in fresh if fresh[k] is not None):
         raise ProjectError(f"the saved optimizer settings do not fit a {project.config.optimizer}"
                            " optimizer")
+    # Only the per-parameter state (moments, momentum) comes from the file. The group
+    # hyperparameters (betas, eps, momentum, amsgrad, capturable, ...) follow from the
+    # validated config, as in a fresh optimizer: a damaged value there would otherwise
+    # pass the type check above and only crash inside torch at the next step.
+    optimizer = {"state": project.optimizer["state"],
+                 "param_groups": optimizer_to_arrays(trainer.optimizer)[1]["param_groups"]}
     try:
         trainer.load_state_arrays(project.arrays, {"epoch": project.epoch,
-                                                   "optimizer": project.optimizer})
+                                                   "optimizer": optimizer})
     except (ValueError, KeyError, TypeError, RuntimeError) as e:
         raise ProjectError(f"the saved state does not fit the network ({e})") from None
     # The JSON's copy of lr and weight decay must not override the validated config.

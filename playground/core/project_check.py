@@ -84,10 +84,18 @@ def _check_optimizer(arrays: dict, optimizer: dict, params: list, kind: str, pat
                 name = f"optim.{index}.{key}"
                 a = arrays.get(name)
                 described.add(name)
-                if a is None or a.dtype.kind != "f" or a.shape not in (shape, ()):
+                # "step" is a scalar count; every other entry is shaped like its parameter.
+                # (Allowing either shape for any entry let swapped tensors through, to
+                # crash torch's step later.)
+                want = () if key == "step" else shape
+                if a is None or a.dtype.kind != "f" or a.shape != want:
                     raise ProjectError(f"{path}: optimizer tensor {name} does not fit the "
                                        "network")
-            elif not (how.get("value") is None or isinstance(how.get("value"), int | float)):
+                if key == "step" and not (np.isfinite(a) and a >= 0):
+                    raise ProjectError(f"{path}: optimizer step count {name} is {a!r}")
+            elif how.get("value") is not None or key != "momentum_buffer":
+                # Only a momentum buffer may be absent (None: no step taken yet); a number
+                # in place of a moment tensor would crash the optimizer's next step.
                 raise ProjectError(f"{path}: optimizer state {index}.{key} is malformed")
     stray = [k for k in arrays if k.startswith("optim.") and k not in described]
     if stray:

@@ -5,6 +5,7 @@ Imports neither torch nor Qt, so the window can show it before torch loads.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,7 +19,9 @@ MAX_CLASSES = 10_000
 
 
 def _int_field(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+    # isfinite first: int() of inf or NaN raises OverflowError/ValueError, not SpecError
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or (isinstance(value, float) and not math.isfinite(value)) or value != int(value):
         raise SpecError(f"{name} must be a whole number, not {value!r}")
     if not low <= value <= high:
         raise SpecError(f"{name} must be between {low} and {high}, not {int(value)}")
@@ -60,7 +63,8 @@ class LayerSpec:
         self.validate("layer")
 
     def validate(self, where: str) -> None:
-        _int_field(f"{where}.units", self.units, 1, MAX_UNITS)
+        # Keep the normalized value: a whole float such as 8.0 (from JSON) is stored as 8.
+        object.__setattr__(self, "units", _int_field(f"{where}.units", self.units, 1, MAX_UNITS))
         _choice_field(f"{where}.activation", self.activation, ACTIVATIONS)
         _float_field(f"{where}.dropout", self.dropout, 0.0, 0.95)
 
@@ -89,8 +93,10 @@ class NetworkSpec:
     hidden: tuple[LayerSpec, ...] = ()
 
     def __post_init__(self) -> None:
-        _int_field("n_inputs", self.n_inputs, 1, MAX_FEATURES)
-        _int_field("n_outputs", self.n_outputs, 2, MAX_CLASSES)
+        # Store the validated ints, not whole floats such as 4.0 (sizes feed range()).
+        object.__setattr__(self, "n_inputs", _int_field("n_inputs", self.n_inputs, 1, MAX_FEATURES))
+        object.__setattr__(self, "n_outputs",
+                           _int_field("n_outputs", self.n_outputs, 2, MAX_CLASSES))
         if not isinstance(self.hidden, tuple):
             raise SpecError("hidden must be a tuple of layers")
         if len(self.hidden) > MAX_LAYERS:

@@ -18,15 +18,15 @@ import torch
 import torch.nn.functional as F
 
 from playground.core.config import TrainingConfig
-from playground.core.devices import resolve_device
+from playground.core.devices import cpu_threads_for, resolve_device, use_cpu_threads
 from playground.core.errors import SpecError
 from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS, History
 from playground.core.model import build_model, linear_layers
 from playground.core.optimizers import make_optimizer
 from playground.core.spec import NetworkSpec
-from playground.core.state_io import optimizer_from_arrays, optimizer_to_arrays
 from playground.core.split import PreparedData
+from playground.core.state_io import optimizer_from_arrays, optimizer_to_arrays
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +106,9 @@ class Trainer:
         promptly; the interrupted epoch is undone, so epochs are always whole.
         """
         start = time.perf_counter()
+        if self.device.type == "cpu":
+            n = len(self._y)
+            use_cpu_threads(cpu_threads_for(self.spec, min(self.config.batch_size or n, n)))
         checkpoint = self._checkpoint()
         results, interrupted = self._epochs(n_epochs, should_stop)
         values = self._to_host(results)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
@@ -17,6 +18,7 @@ from playground.core.spec import NetworkSpec, default_spec
 from playground.core.split import prepare
 from playground.ui import theme
 from playground.ui.dialogs import Dialogs
+from playground.ui.frame_budget import FrameBudget
 from playground.ui.network_editor import NetworkEditor
 from playground.ui.neuron_text import NeuronInfo
 from playground.ui.plots import TrainingPlots
@@ -46,6 +48,12 @@ class MainWindow(QMainWindow):
         self.snapshot = None
         self.epoch = 0
         self.undo_stack = QUndoStack(self)
+        self.budget = FrameBudget()
+        self._dirty = False
+        self._rate = None
+        self._frame_timer = QTimer(self)  # runs only while training runs
+        self._frame_timer.setInterval(15)
+        self._frame_timer.timeout.connect(self._on_frame)
 
         self.controller = TrainingController(self)
         self.controller.updated.connect(self._on_update)
@@ -54,6 +62,7 @@ class MainWindow(QMainWindow):
 
         self.editor = NetworkEditor()
         self.editor.specEdited.connect(self._on_spec_edited)
+        self.editor.view.paint_cost_sink = self.budget.record
         self.banner = QLabel(objectName="messageBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(f"color: {theme.warning().name()}; font-weight: bold;"
@@ -69,6 +78,7 @@ class MainWindow(QMainWindow):
         self.controls = TrainingControls(TrainingConfig())
         self.controls.liveChanged.connect(self._on_live_changed)
         self.plots = TrainingPlots()
+        self.plots.set_paint_cost_sink(self.budget.record)
         self.prediction = PredictionPanel(self.dataset)
         self.prediction.inputChanged.connect(self._on_input_changed)
         self.prediction.randomRequested.connect(self._on_random_sample)
@@ -170,6 +180,7 @@ class MainWindow(QMainWindow):
     # --- updates from the training thread ----------------------------------------------
     @Slot(object)
     def _on_update(self, update) -> None:
+        """Take in the data at once (cheap); draw it when the frame budget allows."""
         if update.generation != self.generation:
             return  # from a network that has since been replaced
         if update.replace_history:
@@ -177,15 +188,12 @@ class MainWindow(QMainWindow):
                                                       **update.metrics})
         else:
             self.plots.history.extend(update.epochs, **update.metrics)
-        self.plots.redraw()
         self.snapshot = update.snapshot
         self.epoch = update.epoch
-        self._show_prediction()
-        limit = self.controls.epochs.value()
-        self.toolbar.show_epoch(update.epoch, limit)
-        self.status_epoch.setText(f"epoch {update.epoch:,}")
-        self.rate_label.setText(f"{update.epochs_per_second:,.0f} epochs/s"
-                                if update.running else "paused")
+        self._rate = update.epochs_per_second if update.running else None
+        self._dirty = True
+        if not update.running or update.message or update.replace_history:
+            self._redraw()
         if self.device_label.text() != update.device:
             self._on_torch_ready(update.device)
         if update.message:
@@ -193,6 +201,23 @@ class MainWindow(QMainWindow):
             if update.diverged:
                 self.banner.setText(f"⚠ Training paused: {update.message}")
                 self.banner.show()
+
+    @Slot()
+    def _on_frame(self) -> None:
+        if self._dirty and self.budget.due(time.perf_counter()):
+            self._redraw()
+
+    def _redraw(self) -> None:
+        start = time.perf_counter()
+        self.budget.frame_started(start)
+        self.plots.redraw()
+        self._show_prediction()
+        self.toolbar.show_epoch(self.epoch, self.controls.epochs.value())
+        self.status_epoch.setText(f"epoch {self.epoch:,}")
+        self.rate_label.setText("paused" if self._rate is None else
+                                f"{self._rate:,.0f} epochs/s")
+        self.budget.record(time.perf_counter() - start)
+        self._dirty = False
 
     def _on_torch_ready(self, device: str) -> None:
         from playground.core.devices import available_devices  # torch is loaded by now
@@ -213,7 +238,10 @@ class MainWindow(QMainWindow):
         action.setIcon(self.style().standardIcon(PAUSE if running else PLAY))
         action.setToolTip("Pause training (Space)" if running else "Start training (Space)")
         self.actions["step"].setEnabled(not running)
-        if not running:
+        if running:
+            self._frame_timer.start()
+        else:
+            self._frame_timer.stop()
             self.rate_label.setText("paused")
 
     # --- the prediction panel ----------------------------------------------------------

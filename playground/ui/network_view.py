@@ -7,6 +7,8 @@ comes from the latest weight snapshot (numpy), never from the live model.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPen
@@ -121,6 +123,14 @@ class NetworkView(QGraphicsView):
         self._neurons: list[list[NeuronItem]] = []
         self._edges: EdgesItem | None = None
         self._labels: list[QGraphicsSimpleTextItem] = []
+
+    paint_cost_sink = None  # called with the seconds each paint took (frame budget)
+
+    def paintEvent(self, event) -> None:
+        start = time.perf_counter()
+        super().paintEvent(event)
+        if self.paint_cost_sink is not None:
+            self.paint_cost_sink(time.perf_counter() - start)
 
     # --- structure -------------------------------------------------------------------
     def set_info(self, info) -> None:

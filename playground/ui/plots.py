@@ -7,6 +7,9 @@ however long the run.
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Slot
@@ -14,6 +17,30 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from playground.core.history import History
 from playground.ui import theme
+
+
+def nice_ceiling(x: float) -> float:
+    """The next of 10, 20, 50, 100, 200, … at or above x: the x axis grows in steps, so
+    its ticks are not rebuilt on every frame."""
+    if x <= 10:
+        return 10.0
+    exp = 10 ** math.floor(math.log10(x))
+    for m in (1, 2, 5, 10):
+        if m * exp >= x:
+            return float(m * exp)
+    return float(10 * exp)
+
+
+class TimedPlotWidget(pg.PlotWidget):
+    """A PlotWidget that reports how long each paint took (for the frame budget)."""
+
+    paint_cost_sink = None
+
+    def paintEvent(self, event) -> None:
+        start = time.perf_counter()
+        super().paintEvent(event)
+        if self.paint_cost_sink is not None:
+            self.paint_cost_sink(time.perf_counter() - start)
 
 
 def _curve(plot: pg.PlotItem, colour, name: str, dashed: bool = False) -> pg.PlotDataItem:
@@ -32,9 +59,9 @@ class TrainingPlots(QWidget):
         self.setObjectName("trainingPlots")
         pg.setConfigOptions(antialias=False, background=theme.window_background(),
                             foreground=theme.text())
-        self.loss_plot = pg.PlotWidget()
+        self.loss_plot = TimedPlotWidget()
         self.loss_plot.setObjectName("lossPlot")
-        self.accuracy_plot = pg.PlotWidget()
+        self.accuracy_plot = TimedPlotWidget()
         self.accuracy_plot.setObjectName("accuracyPlot")
         train_colour, val_colour = theme.positive(), theme.negative()
         self.curves = {}
@@ -51,6 +78,9 @@ class TrainingPlots(QWidget):
             self.curves[f"val_{metric}"] = _curve(plot, val_colour, "validation")
         self.accuracy_plot.setYRange(0, 1.02)
         self.accuracy_plot.setXLink(self.loss_plot)
+        self.loss_plot.getPlotItem().enableAutoRange(x=False)
+        self.loss_plot.setXRange(0, 10, padding=0.02)
+        self._x_upper = 10.0
 
         self.log_scale = QCheckBox("Log scale", objectName="logScaleInput")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis")
@@ -84,6 +114,14 @@ class TrainingPlots(QWidget):
         x = h.epochs
         for name, curve in self.curves.items():
             curve.setData(x, h[name])
+        upper = nice_ceiling(float(x[-1]) if len(x) else 0.0)
+        if upper != self._x_upper:
+            self._x_upper = upper
+            self.loss_plot.setXRange(0, upper, padding=0.02)
+
+    def set_paint_cost_sink(self, sink) -> None:
+        self.loss_plot.paint_cost_sink = sink
+        self.accuracy_plot.paint_cost_sink = sink
 
     def clear(self) -> None:
         self.history = History()
