@@ -71,12 +71,20 @@ class Predictor:
     snapshot: WeightSnapshot
 
     def probabilities(self, raw: np.ndarray) -> np.ndarray:
-        x = self.standardizer.transform(raw)
-        return forward_pass(self.snapshot, x)[-1].activations
+        # An astronomically large input (say 1e300 g) overflows float32 when standardized;
+        # the result is then NaN, which predict() reports, without numpy's warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = self.standardizer.transform(raw)
+            return forward_pass(self.snapshot, x)[-1].activations
 
     def predict(self, values: Sequence) -> Prediction:
         raw = parse_input(values, self.features)
         p = self.probabilities(raw)
+        if not np.isfinite(p).all():  # else NaN "probabilities" and an arbitrary label
+            far = [f.column for f, v in zip(self.features, raw, strict=True)
+                   if range_warning(f, float(v))]
+            raise InputError(f"{', '.join(far) or 'the input'}: too far outside the training "
+                             "data to compute a prediction")
         warnings = tuple(w for f, v in zip(self.features, raw, strict=True)
                          if (w := range_warning(f, float(v))))
         probs = {name: float(q) for name, q in zip(self.class_names, p, strict=True)}

@@ -61,6 +61,7 @@ class LayerCard(QFrame):
         self.units.setKeyboardTracking(False)  # apply on Enter or focus change, not per digit
         self.units.setToolTip("Neurons in this layer (type a number and press Enter)")
         self.units.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.units.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # − and + are beside it
         self.minus.clicked.connect(self._narrow)
         self.plus.clicked.connect(self._widen)
         self.units.valueChanged.connect(self._set_units)
@@ -83,6 +84,8 @@ class LayerCard(QFrame):
         self.dropout.setSingleStep(0.05)
         self.dropout.setDecimals(2)
         self.dropout.setPrefix("dropout ")
+        self.dropout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dropout.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self.dropout.setKeyboardTracking(False)
         self.dropout.setValue(layer.dropout)
         self.dropout.setToolTip("Fraction of this layer's neurons switched off at random in "

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 TOP, BOTTOM = 16.0, 16.0
 GAP = 8.0
+MIN_RADIUS = 7.0
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,12 @@ def layout_network(widths: list[int], width: float, height: float, left: float =
     usable_w = max(width - left - right, 60.0 * n)
     spacing = usable_w / max(n - 1, 1)
     usable_h = max(height - TOP - BOTTOM, 60.0)
-    # Shrink the neurons before condensing a column: a 12-unit layer should show them all.
-    radius = max(4.0, min(13.0, spacing * 0.12))
+    # Shrink the neurons (down to MIN_RADIUS) before condensing: a 12-unit layer shows
+    # every neuron; a 512-unit one is condensed rather than drawn as specks.
+    radius = max(MIN_RADIUS, min(13.0, spacing * 0.12))
     tallest = max(widths)
     if tallest * (2 * radius + GAP) > usable_h:
-        radius = max(4.0, (usable_h / tallest - GAP / 2) / 2)
+        radius = max(MIN_RADIUS, (usable_h / tallest - GAP / 2) / 2)
     gap = GAP if radius >= 8 else GAP / 2
     slot = 2 * radius + gap
     max_shown = max(3, int(usable_h // slot))
