@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+FIRST_PAINT_WATCH = None  # an event filter `playground bench` installs to time start-up
+
 
 def run_app(project: str | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
@@ -15,6 +17,8 @@ def run_app(project: str | None = None) -> int:
     app.setApplicationDisplayName("Neural Network Playground")
     from playground.ui.main_window import MainWindow
 
+    if FIRST_PAINT_WATCH is not None:
+        app.installEventFilter(FIRST_PAINT_WATCH)
     window = MainWindow()
     window.show()
     return app.exec()

@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.budget = FrameBudget()
         self._dirty = False
         self._rate = None
+        self.frames = 0  # redraws so far (the benchmark counts them)
         self._frame_timer = QTimer(self)  # runs only while training runs
         self._frame_timer.setInterval(15)
         self._frame_timer.timeout.connect(self._on_frame)
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
                                 f"{self._rate:,.0f} epochs/s")
         self.budget.record(time.perf_counter() - start)
         self._dirty = False
+        self.frames += 1
 
     def _on_torch_ready(self, device: str) -> None:
         from playground.core.devices import available_devices  # torch is loaded by now

@@ -19,14 +19,18 @@ from playground.core.history import History
 from playground.ui import theme
 
 
-def nice_ceiling(x: float) -> float:
-    """The next of 10, 20, 50, 100, 200, … at or above x: the x axis grows in steps, so
-    its ticks are not rebuilt on every frame."""
-    if x <= 10:
-        return 10.0
+def nice_ceiling(x: float, at_least: float = 0.0) -> float:
+    """The next of …, 0.5, 1, 2, 5, 10, 20, … at or above x (and `at_least`).
+
+    Axes grow in these steps instead of auto-ranging: an auto-ranged axis changes
+    every frame, and re-laying out a plot costs ~10 ms of Python (measured), time
+    the GIL takes from training."""
+    x = max(x, at_least)
+    if not math.isfinite(x) or x <= 0:
+        return max(at_least, 1.0)
     exp = 10 ** math.floor(math.log10(x))
     for m in (1, 2, 5, 10):
-        if m * exp >= x:
+        if m * exp >= x * (1 - 1e-12):
             return float(m * exp)
     return float(10 * exp)
 
@@ -70,17 +74,18 @@ class TrainingPlots(QWidget):
             plot = widget.getPlotItem()
             plot.setTitle(title, size="10pt")
             plot.setLabel("bottom", "epoch")
-            plot.showGrid(x=True, y=True, alpha=0.2)
             plot.addLegend(offset=(-10, 10))
             plot.setMouseEnabled(x=False, y=False)  # follow the run; a drag would freeze it
             plot.hideButtons()
             self.curves[f"train_{metric}"] = _curve(plot, train_colour, "training")
             self.curves[f"val_{metric}"] = _curve(plot, val_colour, "validation")
-        self.accuracy_plot.setYRange(0, 1.02)
+        for widget in (self.loss_plot, self.accuracy_plot):
+            widget.getPlotItem().enableAutoRange(x=False, y=False)
+        self.accuracy_plot.setYRange(0, 1, padding=0.02)
         self.accuracy_plot.setXLink(self.loss_plot)
-        self.loss_plot.getPlotItem().enableAutoRange(x=False)
-        self.loss_plot.setXRange(0, 10, padding=0.02)
-        self._x_upper = 10.0
+        self._ranges = None  # (x upper, loss y range) last applied
+        self._seen = 0  # history entries already folded into the loss extremes
+        self._loss_max, self._loss_min = 0.0, math.inf
 
         self.log_scale = QCheckBox("Log scale", objectName="logScaleInput")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis")
@@ -114,10 +119,31 @@ class TrainingPlots(QWidget):
         x = h.epochs
         for name, curve in self.curves.items():
             curve.setData(x, h[name])
-        upper = nice_ceiling(float(x[-1]) if len(x) else 0.0)
-        if upper != self._x_upper:
-            self._x_upper = upper
-            self.loss_plot.setXRange(0, upper, padding=0.02)
+        self._update_ranges()
+
+    def _update_ranges(self) -> None:
+        h = self.history
+        if len(h) < self._seen:  # a new history: start the extremes again
+            self._seen, self._loss_max, self._loss_min = 0, 0.0, math.inf
+        for name in ("train_loss", "val_loss"):
+            new = h[name][self._seen:]
+            if len(new):
+                self._loss_max = max(self._loss_max, float(np.nanmax(new)))
+                positive = new[new > 0]
+                if len(positive):
+                    self._loss_min = min(self._loss_min, float(positive.min()))
+        self._seen = len(h)
+        x_upper = nice_ceiling(float(h.epochs[-1]) if len(h) else 0.0, 10.0)
+        if self.log_scale.isChecked():
+            low = self._loss_min if math.isfinite(self._loss_min) else 0.01
+            y = (math.floor(math.log10(low)), math.ceil(math.log10(max(self._loss_max, 1e-9)))
+                 + 1e-9)
+        else:
+            y = (0.0, nice_ceiling(self._loss_max, 0.1))
+        if (x_upper, y) != self._ranges:
+            self._ranges = (x_upper, y)
+            self.loss_plot.setXRange(0, x_upper, padding=0.02)
+            self.loss_plot.setYRange(*y, padding=0.02)
 
     def set_paint_cost_sink(self, sink) -> None:
         self.loss_plot.paint_cost_sink = sink
@@ -125,12 +151,15 @@ class TrainingPlots(QWidget):
 
     def clear(self) -> None:
         self.history = History()
+        self._seen = 0
         self.redraw()
         self.readout.clear()
 
     @Slot(bool)
     def _on_log_toggled(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
+        self._ranges = None
+        self._update_ranges()
 
     @Slot(object)
     def _on_mouse_moved(self, pos) -> None:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -94,8 +94,10 @@ class PredictionPanel(QWidget):
             bar.setRange(0, 1000)
             bar.setTextVisible(True)
             bar.setFormat("—")
-            bar.setStyleSheet(f"QProgressBar::chunk {{ background: "
-                              f"{theme.class_colour(i).name()}; }}")
+            # A palette, not a style sheet: style-sheet bars cost ~3 ms a frame to paint.
+            palette = bar.palette()
+            palette.setColor(QPalette.ColorRole.Highlight, theme.class_colour(i))
+            bar.setPalette(palette)
             bar.setToolTip(f"Probability that this is a {name} (softmax output)")
             bars.addRow(name, bar)
             self.bars[name] = bar

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import weakref
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from playground.ui.training_worker import Activation, TrainingWorker
+
+
+@atexit.register
+def _stop_all_threads() -> None:
+    """A QThread destroyed while running aborts the interpreter: stop any left running."""
+    for controller in list(TrainingController.instances):
+        controller.shutdown()
 
 
 class TrainingController(QObject):

@@ -1,0 +1,87 @@
+"""Driving the real window from the benchmark: build it offscreen, train, wait."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import torch
+
+from playground.core.config import TrainingConfig
+from playground.core.spec import NetworkSpec
+
+
+def qt_app():
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName("NeuralNetworkPlaygroundBench")
+    QCoreApplication.setApplicationName("playground-bench")
+    return QApplication.instance() or QApplication(["playground-bench"])
+
+
+def open_window(dataset=None):
+    """The main window, shown offscreen, with settings kept out of the user's."""
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    from playground.ui.main_window import MainWindow
+
+    app = qt_app()
+    folder = tempfile.mkdtemp(prefix="playground-bench-")
+    window = MainWindow(dataset, QSettings(os.path.join(folder, "s.ini"),
+                                           QSettings.Format.IniFormat))
+    window.show()
+    wait_until(app, lambda: window.snapshot is not None, 120)
+    return app, window
+
+
+def wait_until(app, predicate, timeout: float) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        if not predicate():
+            time.sleep(0.0005)
+
+
+def prepare_run(app, window, spec: NetworkSpec, config: TrainingConfig,
+                speed: float = math.inf) -> None:
+    """A fresh network with these settings, paused at epoch 0, at this speed."""
+    from playground.ui.toolbar import SPEEDS
+
+    c = window.controls
+    c.set_config(config)
+    c.mark_applied()
+    index = len(SPEEDS) - 1 if math.isinf(speed) else SPEEDS.index(speed)
+    window.toolbar.speed.setValue(index)
+    window.controller.set_speed(SPEEDS[index])
+    window.spec = spec
+    window.reset_training()
+    wait_until(app, lambda: window.snapshot is not None and window.epoch == 0
+               and not window.controller.running, 60)
+
+
+def train_to_limit(app, window, on_update=None) -> float:
+    """Press Train, wait for the epoch limit; return the wall seconds."""
+    limit = window.controls.epochs.value()
+    if on_update is not None:
+        window.controller.updated.connect(on_update)
+    start = time.perf_counter()
+    window.toggle_training()
+    wait_until(app, lambda: window.epoch >= limit and not window.controller.running, 3600)
+    seconds = time.perf_counter() - start
+    if on_update is not None:
+        window.controller.updated.disconnect(on_update)
+    return seconds
+
+
+def sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()

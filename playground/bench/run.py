@@ -1,0 +1,173 @@
+"""Run every measurement in one process and print the table (and write JSON)."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, replace
+
+from playground.bench import redraw, scale, startup, throughput
+from playground.bench.harness import open_window
+
+
+@dataclass(frozen=True)
+class Sizes:
+    epochs: int  # throughput, full batch
+    epochs_batch16: int
+    responsiveness_s: float
+    memory_epochs: int
+    memory_warmup: int
+    scale_rows: int
+    scale_epochs: int
+    startup_repeats: int
+
+
+FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 3)
+QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 1)
+
+
+def run(quick: bool, log=print) -> dict:
+    from playground.core.config import TrainingConfig
+    from playground.core.dataset import load_penguins
+    from playground.core.devices import describe_device, resolve_device
+    from playground.core.spec import default_spec
+    from playground.core.split import prepare
+
+    sizes = QUICK if quick else FULL
+    results: dict = {"quick": quick}
+    device = resolve_device("auto")
+    results["device"] = describe_device(device)
+    results["cpu_device"] = "CPU"
+    penguins = load_penguins()
+    spec = default_spec(penguins.n_features, penguins.n_classes)
+    base = TrainingConfig(device="cpu", seed=0)
+    data = prepare(penguins, base.val_fraction, base.seed)
+
+    log("Start-up…")
+    results.update(startup.startup_ratio(sizes.startup_repeats))
+
+    log("Opening the window offscreen…")
+    app, window = open_window()
+    try:
+        _window_measures(results, sizes, app, window, spec, base, data, log)
+    finally:
+        window.close()
+    _scale_measures(results, sizes, log)
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    return results
+
+
+def _window_measures(results, sizes, app, window, spec, base, data, log) -> None:
+    for label, batch, epochs in (("full_batch", 0, sizes.epochs),
+                                 ("batch16", 16, sizes.epochs_batch16)):
+        config = replace(base, batch_size=batch, epochs=epochs)
+        log(f"Throughput, {label}: bare loop…")
+        bare = throughput.best_bare_loop(data, spec, config, epochs)
+        log(f"Throughput, {label}: the window…")
+        eps, fps = throughput.in_window(app, window, spec, config)
+        results[f"bare_epochs_per_second_{label}"] = bare
+        results[f"window_epochs_per_second_{label}"] = eps
+        results[f"throughput_ratio_{label}"] = eps / bare
+        results[f"updates_per_second_{label}"] = fps
+        if batch == 0:
+            log("Throughput, full batch: playground train…")
+            headless = throughput.headless(data, spec, config, epochs)
+            results["headless_epochs_per_second"] = headless
+            results["headless_throughput_ratio"] = headless / bare
+    results["updates_per_second"] = results["updates_per_second_full_batch"]
+
+    log("Responsiveness…")
+    config = replace(base, epochs=100_000_000)
+    results.update(throughput.responsiveness(app, window, spec, config,
+                                             sizes.responsiveness_s))
+    log("Redraw…")
+    for n in (10_000, 100_000, 1_000_000):
+        results[f"redraw_ms_1e{int(math.log10(n))}"] = redraw.redraw_ms(app, window.plots, n)
+    log("Time to learn…")
+    results["seconds_to_97"] = throughput.time_to_learn(
+        app, window, spec, replace(base, epochs=2_000, device="auto"))
+    log("Memory…")
+    results["memory_growth_mb"] = throughput.memory_growth(
+        app, window, spec, replace(base, epochs=sizes.memory_epochs), sizes.memory_warmup)
+
+
+def _scale_measures(results, sizes, log) -> None:
+    import torch
+
+    from playground.core.split import prepare
+
+    for dev in ("cpu", "cuda"):
+        key = f"scale_{dev}_samples_per_second"
+        if dev == "cuda" and not torch.cuda.is_available():
+            results[key] = None
+            results[f"scale_{dev}_ratio"] = None
+            continue
+        log(f"Scale on {dev}: {sizes.scale_rows:,} rows…")
+        dataset, sspec, sconfig = scale.scale_setup(sizes.scale_rows, sizes.scale_epochs, dev)
+        sdata = prepare(dataset, sconfig.val_fraction, sconfig.seed)
+        bare = throughput.best_bare_loop(sdata, sspec, sconfig, sizes.scale_epochs)
+        app, swindow = open_window(dataset)
+        try:
+            eps, _ = throughput.in_window(app, swindow, sspec, sconfig)
+        finally:
+            swindow.close()
+        rows = len(sdata.train_y)
+        results[key] = eps * rows
+        results[f"scale_{dev}_epochs_per_second"] = eps
+        results[f"scale_{dev}_bare_samples_per_second"] = bare * rows
+        results[f"scale_{dev}_ratio"] = eps / bare
+
+
+def _fmt(v, spec: str = ".2f", unit: str = "") -> str:
+    return "—" if v is None else f"{v:{spec}}{unit}"
+
+
+def table(r: dict) -> str:
+    """The report: measure, value, target, and whether it is met."""
+    def row(name, value, target="", ok=None):
+        mark = "" if ok is None else ("✓" if ok else "✗")
+        return f"{name:<44}{value:>26}  {target:<12}{mark}"
+
+    lines = [f"playground bench{' --quick' if r['quick'] else ''} — {r['device']}", "",
+             row("measure", "value", "target"), "-" * 86]
+    for label, name in (("full_batch", "full batch"), ("batch16", "batch 16")):
+        ratio = r[f"throughput_ratio_{label}"]
+        lines.append(row(f"throughput ratio, {name} (window / bare)",
+                         f"{ratio:.3f} ({r[f'window_epochs_per_second_{label}']:,.0f}/"
+                         f"{r[f'bare_epochs_per_second_{label}']:,.0f} ep/s)", "≥ 0.90",
+                         ratio >= 0.9))
+        fps = r[f"updates_per_second_{label}"]
+        lines.append(row(f"  window updates while training, {name}", f"{fps:.1f} /s", "≥ 10",
+                         fps >= 10))
+    h = r["headless_throughput_ratio"]
+    lines.append(row("throughput ratio, playground train / bare",
+                     f"{h:.3f} ({r['headless_epochs_per_second']:,.0f} ep/s)", "≥ 0.97",
+                     h >= 0.97))
+    lines.append(row("GUI timer lateness p50 / p99 / max",
+                     f"{r['lateness_p50_ms']:.1f} / {r['lateness_p99_ms']:.1f} / "
+                     f"{r['lateness_max_ms']:.1f} ms", "p99 < 16 ms", r["lateness_p99_ms"] < 16))
+    for k in ("1e4", "1e5", "1e6"):
+        v = r[f"redraw_ms_{k}"]
+        lines.append(row(f"redraw loss plot, {k} epochs", f"{v:.1f} ms",
+                         "< 16 ms" if k == "1e6" else "", v < 16 if k == "1e6" else None))
+    lines.append(row("start-up (window / minimal Qt + pyqtgraph)",
+                     f"{r['startup_ratio']:.2f} ({r['startup_seconds']:.2f}/"
+                     f"{r['startup_minimal_seconds']:.2f} s)", "≤ 1.3", r["startup_ratio"] <= 1.3))
+    lines.append(row("memory growth over the run", f"{r['memory_growth_mb']:.1f} MB",
+                     "< 50 MB", r["memory_growth_mb"] < 50))
+    lines.append(row("time to validation accuracy ≥ 0.97", _fmt(r["seconds_to_97"], ".2f",
+                                                                   " s")))
+    for dev in ("cpu", "cuda"):
+        sps = r[f"scale_{dev}_samples_per_second"]
+        ratio = r[f"scale_{dev}_ratio"]
+        value = "—" if sps is None else f"{ratio:.3f} ({sps:,.0f} samples/s)"
+        lines.append(row(f"scale 1M×32, 3×256, batch 4096 on {dev.upper()}", value,
+                         "≥ 0.90" if sps is not None else "no device",
+                         None if sps is None else ratio >= 0.9))
+    return "\n".join(lines)
+
+
+def write_json(results: dict, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=2)

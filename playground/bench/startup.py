@@ -1,0 +1,71 @@
+"""Start-up: process start to first painted main window, against a minimal Qt window.
+
+Both are fresh processes. Each child prints the wall clock at its window's
+first paint; the parent subtracts the time it launched the child.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+# Watches the whole application: the first Paint event of any widget starts the first
+# frame; the zero timer fires once that frame's paint events have all been handled.
+_FIRST_PAINT = """
+import sys, time
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+class Watch(QObject):
+    done = False
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            QTimer.singleShot(0, self.report)
+        return False
+    def report(self):
+        print("painted", time.time(), flush=True)
+        QCoreApplication.instance().quit()
+"""
+
+APP = _FIRST_PAINT + """
+from PySide6.QtWidgets import QApplication
+from playground.ui import app as playground_app
+playground_app.FIRST_PAINT_WATCH = Watch()
+sys.exit(playground_app.run_app())
+"""
+
+MINIMAL = _FIRST_PAINT + """
+from PySide6.QtWidgets import QApplication, QMainWindow
+import pyqtgraph as pg
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(pg.PlotWidget())
+window.resize(1360, 860)
+watch = Watch()
+app.installEventFilter(watch)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def _time_to_paint(code: str, env: dict) -> float:
+    start = time.time()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=120)
+    for line in out.stdout.splitlines():
+        if line.startswith("painted"):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"the window never painted: {out.stderr[-400:]}")
+
+
+def startup_ratio(repeats: int = 3) -> dict:
+    import tempfile
+
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="playground-bench-")}
+    app = statistics.median(_time_to_paint(APP, env) for _ in range(repeats))
+    minimal = statistics.median(_time_to_paint(MINIMAL, env) for _ in range(repeats))
+    return {"startup_seconds": app, "startup_minimal_seconds": minimal,
+            "startup_ratio": app / minimal}

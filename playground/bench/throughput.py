@@ -1,0 +1,110 @@
+"""Epochs per second: the window's training path and `playground train` vs a bare loop."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import numpy as np
+import torch
+
+from playground.bench.baseline import bare_loop
+from playground.bench.harness import prepare_run, train_to_limit
+
+
+def best_bare_loop(data, spec, config, epochs: int) -> float:
+    """The bare loop with the faster of torch's default thread count and one thread
+    (chosen on a short probe), so the baseline is the best a plain loop can do."""
+    probe = max(1, min(epochs, 500))
+    options = sorted({os.cpu_count() or 1, 1}, reverse=True)
+    rates = {}
+    for threads in options:
+        torch.set_num_threads(threads)
+        rates[threads] = bare_loop(data, spec, config, probe)
+    torch.set_num_threads(max(rates, key=rates.get))
+    return bare_loop(data, spec, config, epochs)
+
+
+def headless(data, spec, config, epochs: int) -> float:
+    """The `playground train` path: the CLI's own chunked loop with its progress reports."""
+    from playground.commands.train import _train
+    from playground.core.trainer import Trainer
+
+    trainer = Trainer(data, spec, config)
+    start = time.perf_counter()
+    _train(trainer, epochs, threading.Event())
+    return epochs / (time.perf_counter() - start)
+
+
+def in_window(app, window, spec, config) -> tuple[float, float]:
+    """(epochs per second, window frames per second) training flat out in the window."""
+    prepare_run(app, window, spec, config)
+    frames = window.frames
+    seconds = train_to_limit(app, window)
+    return config.epochs / seconds, (window.frames - frames) / seconds
+
+
+def responsiveness(app, window, spec, config, seconds: float) -> dict:
+    """Lateness of a 5 ms GUI timer while training runs flat out (p50, p99, max in ms)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    from playground.bench.harness import wait_until
+
+    prepare_run(app, window, spec, config)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    window.toggle_training()
+    wait_until(app, lambda: window.controller.running, 30)
+    timer.start()
+    end = time.perf_counter() + seconds
+    wait_until(app, lambda: time.perf_counter() > end, seconds + 30)
+    timer.stop()
+    window.toggle_training()
+    wait_until(app, lambda: not window.controller.running, 30)
+    late = np.maximum(np.diff(np.array(ticks)) - 0.005, 0.0) * 1000
+    return {"lateness_p50_ms": float(np.percentile(late, 50)),
+            "lateness_p99_ms": float(np.percentile(late, 99)),
+            "lateness_max_ms": float(late.max())}
+
+
+def time_to_learn(app, window, spec, config, target: float = 0.97) -> float | None:
+    """Wall seconds from pressing Train to validation accuracy ≥ target (default run)."""
+    prepare_run(app, window, spec, config)
+    reached: list[float] = []
+
+    def on_update(update) -> None:
+        acc = update.metrics["val_accuracy"]
+        if not reached and len(acc) and (acc >= target).any():
+            reached.append(time.perf_counter())
+
+    start = time.perf_counter()
+    train_to_limit(app, window, on_update)
+    return reached[0] - start if reached else None
+
+
+def memory_growth(app, window, spec, config, warmup: int) -> float:
+    """Resident memory growth in MB from after `warmup` epochs to the epoch limit."""
+    from playground.bench.harness import wait_until
+
+    prepare_run(app, window, spec, config)
+    window.toggle_training()
+    wait_until(app, lambda: window.epoch >= warmup, 600)
+    before = resident_mb()
+    wait_until(app, lambda: window.epoch >= config.epochs and not window.controller.running,
+               3600)
+    return resident_mb() - before
+
+
+def resident_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:  # not Linux: the peak is the best the standard library offers
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
