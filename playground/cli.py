@@ -65,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("values", nargs="+", metavar="V",
                          help="feature values in the data set's order")
     predict.add_argument("--json", action="store_true")
+    bench = sub.add_parser("bench", help="measure speed and responsiveness")
+    bench.add_argument("--quick", action="store_true", help="a reduced run of seconds")
+    bench.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    export = sub.add_parser("export", help="export a trained project (ONNX, weights, script)")
+    export.add_argument("--model", required=True, metavar="FILE", help="a project file")
+    export.add_argument("--format", required=True, choices=("onnx", "safetensors", "script"),
+                        help="onnx: a model file for any ONNX runtime (raw inputs, "
+                             "probabilities out); safetensors: the weights plus a JSON "
+                             "description; script: a folder with train.py and its data")
+    export.add_argument("--out", required=True, metavar="PATH",
+                        help="the file to write (a folder for --format script)")
     return parser
 
 
@@ -76,10 +87,18 @@ def main(argv: list[str] | None = None) -> int:
             from playground.commands.train import run_train
 
             return run_train(args)
+        if args.command == "bench":
+            from playground.commands.bench import run_bench
+
+            return run_bench(args)
         if args.command == "predict":
             from playground.commands.predict import run_predict
 
             return run_predict(args)
+        if args.command == "export":
+            from playground.commands.export import run_export
+
+            return run_export(args)
         return _open_window(args)
     except PlaygroundError as e:
         print(f"playground: error: {e}", file=sys.stderr)

@@ -23,6 +23,18 @@ def _qt_test_mode():
 
 
 @pytest.fixture(autouse=True)
+def _no_real_dialogs(monkeypatch):
+    """A test that forgets to fake the dialog seam fails at once instead of hanging CI."""
+    from playground.ui import dialogs
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"a real dialog was opened: {args[:2]}")
+
+    for name in ("inform", "error", "about", "ask", "open_file", "save_file"):
+        monkeypatch.setattr(dialogs.Dialogs, name, refuse)
+
+
+@pytest.fixture(autouse=True)
 def _no_leaked_threads_or_timers(request):
     """Fail a test that leaves a training thread or a window timer running (as napari)."""
     yield

@@ -19,8 +19,10 @@ class FakeDialogs:
         self.calls.append(("about", title, text))
 
     def ask(self, title, text, buttons=("Yes", "No")):
+        """Scripted answer, else "Discard" where offered (so closing a test window never
+        stops at "unsaved changes"), else the last button."""
         self.calls.append(("ask", title, text))
-        return self._next(buttons[-1])
+        return self._next("Discard" if "Discard" in buttons else buttons[-1])
 
     def open_file(self, title, filters, folder=""):
         self.calls.append(("open_file", title))

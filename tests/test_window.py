@@ -242,10 +242,12 @@ def test_close_while_training_stops_the_thread_quickly(qtbot, tmp_path):
 def test_layout_persists_between_runs(qtbot, tmp_path):
     path = str(tmp_path / "layout.ini")
     w = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    w.dialogs = FakeDialogs()
     w.show()
     w.docks["plots"].hide()
     w.close()
     w2 = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    w2.dialogs = FakeDialogs()
     qtbot.addWidget(w2)
     w2.show()
     assert not w2.docks["plots"].isVisible()

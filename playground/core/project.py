@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -25,9 +23,10 @@ from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
 from playground import __version__
+from playground.core.atomic_write import write_atomically
 from playground.core.config import TrainingConfig
 from playground.core.dataset import Feature
-from playground.core.errors import PlaygroundError, ProjectError, SpecError
+from playground.core.errors import PlaygroundError, ProjectError
 from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS
 from playground.core.predictor import Predictor
@@ -96,29 +95,16 @@ def project_from_trainer(trainer, dataset, extras: dict | None = None) -> Projec
 
 
 def save_project(project: Project, path: str | Path) -> None:
-    """Write atomically: a temporary file beside the target, then os.replace."""
-    path = Path(path)
+    """Write atomically (see atomic_write.py): the old file stays intact on any failure."""
     text = json.dumps(project.to_json(), indent=2, allow_nan=True).encode("utf-8")
     # (np.ascontiguousarray would turn the 0-d "step" counters into 1-d arrays)
     tensors = {k: v if v.flags.c_contiguous else v.copy(order="C")
                for k, v in project.arrays.items()}
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
-            zf.writestr(PROJECT_JSON, text, compress_type=zipfile.ZIP_DEFLATED)
-            zf.writestr(WEIGHTS, st_save(tensors), compress_type=zipfile.ZIP_STORED)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as e:
-        raise ProjectError(f"could not save {path}: {e.strerror or e}; "
-                           "any previous file there is unchanged") from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(PROJECT_JSON, text, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(WEIGHTS, st_save(tensors), compress_type=zipfile.ZIP_STORED)
+    write_atomically(path, buffer.getvalue())
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, limit: int, path: Path) -> bytes:
@@ -189,6 +175,8 @@ def _load(path: Path) -> Project:
     if len(classes) != spec.n_outputs:
         raise ProjectError(f"{path}: {len(classes)} classes but the network has "
                            f"{spec.n_outputs} outputs")
+    if len(set(classes)) != len(classes):  # a prediction would silently lose a class
+        raise ProjectError(f"{path}: the class names are not all different")
     std = Standardizer.from_dict(meta["standardization"])
     if std.mean.shape != (spec.n_inputs,) or std.scale.shape != (spec.n_inputs,) \
             or not (np.isfinite(std.mean).all() and (np.abs(std.scale) > 0).all()
@@ -249,29 +237,24 @@ def check_dataset_fits(project: Project, dataset) -> None:
 
 def trainer_from_project(project: Project, dataset):
     """A trainer that continues exactly where the saved one stopped."""
+    from dataclasses import replace
+
+    from playground.core.devices import available_devices
     from playground.core.split import prepare
     from playground.core.state_io import optimizer_to_arrays
     from playground.core.trainer import Trainer
 
     check_dataset_fits(project, dataset)
-    try:
-        trainer = Trainer(prepare(dataset, project.config.val_fraction, project.config.seed),
-                          project.spec, project.config)
-    except SpecError as e:  # e.g. saved with device "cuda", opened where there is none
-        raise ProjectError(f"the project cannot continue training here: {e}") from None
-    fresh = trainer.optimizer.state_dict()["param_groups"][0]
-    saved = project.optimizer["param_groups"][0]
-    if set(saved) != set(fresh) or any(
-            type(saved[k]) is not type(fresh[k]) and not (
-                isinstance(fresh[k], int | float | tuple) and isinstance(saved[k], int | float
-                                                                         | list))
-            for k in fresh if fresh[k] is not None):
-        raise ProjectError(f"the saved optimizer settings do not fit a {project.config.optimizer}"
-                           " optimizer")
+    config = project.config
+    if config.device not in ("auto", *available_devices()):
+        # Saved on a machine with a GPU, opened on one without: carry on where we can.
+        config = replace(config, device="auto")
+    trainer = Trainer(prepare(dataset, config.val_fraction, config.seed), project.spec, config)
     # Only the per-parameter state (moments, momentum) comes from the file. The group
     # hyperparameters (betas, eps, momentum, amsgrad, capturable, ...) follow from the
-    # validated config, as in a fresh optimizer: a damaged value there would otherwise
-    # pass the type check above and only crash inside torch at the next step.
+    # validated config, as in a fresh optimizer: a damaged value there would only crash
+    # inside torch at the next step, and a torch release that adds a setting must not
+    # make older files unreadable.
     optimizer = {"state": project.optimizer["state"],
                  "param_groups": optimizer_to_arrays(trainer.optimizer)[1]["param_groups"]}
     try:

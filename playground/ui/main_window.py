@@ -23,6 +23,7 @@ from playground.ui.network_editor import NetworkEditor
 from playground.ui.neuron_text import NeuronInfo
 from playground.ui.plots import TrainingPlots
 from playground.ui.prediction_panel import PredictionPanel
+from playground.ui.project_file import ProjectFile
 from playground.ui.toolbar import TrainingToolbar
 from playground.ui.training_controller import TrainingController
 from playground.ui.training_controls import TrainingControls
@@ -38,7 +39,7 @@ class MainWindow(QMainWindow):
     def __init__(self, dataset: Dataset | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Neural Network Playground")
+
         self.dialogs = Dialogs(self)
         self.settings = settings if settings is not None else QSettings()
         self.dataset = dataset if dataset is not None else load_penguins()
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
                                 Qt.DockWidgetArea.BottomDockWidgetArea),
         }
 
+        self.project_file = ProjectFile(self)
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
+        self.controls.resetSettingChanged.connect(self.project_file.mark_modified)
         self.actions = build_menus(self)
         self.toolbar = TrainingToolbar(self.actions["train"], self.actions["step"],
                                        self.actions["reset"], self)
@@ -125,8 +129,9 @@ class MainWindow(QMainWindow):
         return dock
 
     # --- generations: the network in the training thread ------------------------------
-    def switch_generation(self, generation: int, spec: NetworkSpec) -> None:
-        """Make `generation` current (building it if new); called by undo commands."""
+    def switch_generation(self, generation: int, spec: NetworkSpec, project=None) -> None:
+        """Make `generation` current (building it if new, or from `project`); called by
+        undo commands."""
         self.generation, self.spec = generation, spec
         config = self.controls.config()
         self._split = prepare(self.dataset, config.val_fraction, config.seed)
@@ -134,7 +139,7 @@ class MainWindow(QMainWindow):
         self.controller.set_live(**{n: getattr(config, n) for n in
                                     ("optimizer", "learning_rate", "batch_size", "epochs",
                                      "weight_decay")})
-        self.controller.activate(generation, spec, config, self.dataset)
+        self.controller.activate(generation, spec, config, self.dataset, project)
         self.snapshot = None
         self.plots.clear()
         self.banner.hide()
@@ -144,15 +149,50 @@ class MainWindow(QMainWindow):
         self.prediction.set_features(features)
         self.editor.set_network(spec, self._neuron_info())
 
-    def _new_generation(self, spec: NetworkSpec, text: str) -> None:
-        new = self._next_generation
+    # --- projects (see project_file.py for the File menu) ---------------------------------
+    def capture_project(self):
+        """The current network, settings, weights, curves and prediction input."""
+        return self.controller.export_project(
+            self.dataset, {"prediction_input": [float(v) for v in self.prediction.values()]})
+
+    def apply_project(self, project) -> None:
+        """Show a loaded project; raises ProjectError (changing nothing) if it does not fit."""
+        from playground.core.project import check_dataset_fits
+
+        check_dataset_fits(project, self.dataset)
+        self.controls.set_config(project.config)
+        self.undo_stack.clear()
+        self.switch_generation(self._take_generation(), project.spec, project)
+        values = project.extras.get("prediction_input")
+        if isinstance(values, list) and len(values) == self.spec.n_inputs and all(
+                isinstance(v, int | float) and np.isfinite(v) for v in values):
+            self.prediction.set_values(np.array(values, dtype=np.float64))
+
+    def reset_to_defaults(self) -> None:
+        """A new project: the default network and settings, untrained."""
+        self.controls.set_config(TrainingConfig())
+        self.undo_stack.clear()
+        self.switch_generation(self._take_generation(), default_spec(
+            self.dataset.n_features, self.dataset.n_classes))
+        self.prediction.set_values(self.dataset.example_vector())
+
+    def _take_generation(self) -> int:
         self._next_generation += 1
+        return self._next_generation - 1
+
+    def _new_generation(self, spec: NetworkSpec, text: str) -> None:
+        new = self._take_generation()
         self.controller.pause()
         self.undo_stack.push(SwitchNetwork(self, (self.generation, self.spec), (new, spec), text))
 
     @Slot(object, str)
     def _on_spec_edited(self, spec: NetworkSpec, text: str) -> None:
         self._new_generation(spec, text)
+
+    @Slot(int)
+    def _on_undo_index_changed(self, _: int) -> None:
+        if self.undo_stack.count():
+            self.project_file.mark_modified()
 
     # --- training actions -------------------------------------------------------------
     @Slot()
@@ -175,6 +215,7 @@ class MainWindow(QMainWindow):
     @Slot(str, object)
     def _on_live_changed(self, name: str, value) -> None:
         self.controller.set_live(**{name: value})
+        self.project_file.mark_modified()
         if name == "epochs":
             self.toolbar.show_epoch(self.epoch, value)
 
@@ -184,6 +225,8 @@ class MainWindow(QMainWindow):
         """Take in the data at once (cheap); draw it when the frame budget allows."""
         if update.generation != self.generation:
             return  # from a network that has since been replaced
+        if len(update.epochs) and not update.replace_history:
+            self.project_file.mark_modified()
         if update.replace_history:
             self.plots.history = History.from_arrays({"epochs": update.epochs,
                                                       **update.metrics})
@@ -245,11 +288,13 @@ class MainWindow(QMainWindow):
         else:
             self._frame_timer.stop()
             self.rate_label.setText("paused")
+            self.project_file.autosave()
 
     # --- the prediction panel ----------------------------------------------------------
     @Slot(object)
     def _on_input_changed(self, raw: np.ndarray) -> None:
         self.controller.set_input(raw)
+        self.project_file.mark_modified()
         self._show_prediction()
 
     @Slot()
@@ -302,6 +347,11 @@ class MainWindow(QMainWindow):
             self.restoreState(state, SETTINGS_VERSION)
 
     def closeEvent(self, event) -> None:
+        if not self.project_file.confirm_discard("closing"):
+            event.ignore()
+            return
+        self.project_file.stop()
+        self.project_file.discard_autosave()  # a clean exit: nothing to recover next time
         self.settings.setValue("window/version", SETTINGS_VERSION)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
@@ -309,3 +359,19 @@ class MainWindow(QMainWindow):
         if not self.controller.shutdown():
             print("playground: the training thread did not stop in time", file=sys.stderr)
         super().closeEvent(event)
+
+    @Slot()
+    def fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = self.project_file.recent()
+        if not files:
+            menu.addAction("No recent projects").setEnabled(False)
+        for path in files:
+            action = menu.addAction(path)
+            action.setData(path)
+            action.triggered.connect(self._open_recent)
+
+    @Slot()
+    def _open_recent(self) -> None:
+        self.project_file.open_path(self.sender().data())

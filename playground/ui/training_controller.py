@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import weakref
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from playground.ui.training_worker import Activation, TrainingWorker
 
@@ -28,6 +28,7 @@ class TrainingController(QObject):
     _activate = Signal(object)
     _start = Signal()
     _step = Signal()
+    _export = Signal(object)
 
     # Every controller made, so tests can fail one that leaves its thread running.
     instances: weakref.WeakSet = weakref.WeakSet()
@@ -44,6 +45,9 @@ class TrainingController(QObject):
         self._activate.connect(self._worker.activate)
         self._start.connect(self._worker.start)
         self._step.connect(self._worker.step)
+        # Blocking: the GUI waits for the worker to finish its current chunk (~20 ms).
+        self._export.connect(self._worker.export_project,
+                             Qt.ConnectionType.BlockingQueuedConnection)
         self._worker.updated.connect(self.updated)
         self._worker.failed.connect(self.failed)
         self._worker.runningChanged.connect(self._on_running_changed)
@@ -54,9 +58,24 @@ class TrainingController(QObject):
         self.running = running
         self.runningChanged.emit(running)
 
-    def activate(self, generation: int, spec, config, dataset, state=None) -> None:
+    def activate(self, generation: int, spec, config, dataset, project=None) -> None:
         self.pause()
-        self._activate.emit(Activation(generation, spec, config, dataset, state))
+        self._activate.emit(Activation(generation, spec, config, dataset, project))
+
+    def export_project(self, dataset, extras: dict):
+        """The current network, settings, weights and curves as a Project."""
+        from playground.core.errors import PlaygroundError
+
+        if not self._thread.isRunning():
+            raise PlaygroundError("the training thread has stopped")
+        reply = [dataset, extras]
+        self._export.emit(reply)
+        result = reply[0]
+        if isinstance(result, Exception):
+            raise result
+        if result is dataset:  # the worker never ran the request
+            raise PlaygroundError("the network is not ready yet; try again in a moment")
+        return result
 
     def start(self) -> None:
         self._start.emit()

@@ -37,7 +37,7 @@ class Activation:
     spec: object
     config: object
     dataset: object
-    state: tuple | None = None  # (arrays, meta) to restore, e.g. from a project file
+    project: object | None = None  # a Project to continue from (weights, optimizer, curves)
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,12 +127,27 @@ class TrainingWorker(QObject):
         from playground.core.split import prepare
         from playground.core.trainer import Trainer
 
+        if request.project is not None:
+            from playground.core.project import trainer_from_project
+
+            return trainer_from_project(request.project, request.dataset)
         config = request.config
-        trainer = Trainer(prepare(request.dataset, config.val_fraction, config.seed),
-                          request.spec, config)
-        if request.state is not None:
-            trainer.load_state_arrays(*request.state)
-        return trainer
+        return Trainer(prepare(request.dataset, config.val_fraction, config.seed),
+                       request.spec, config)
+
+    @Slot(object)
+    def export_project(self, reply: list) -> None:
+        """Capture the current trainer as a Project (called blocking from the GUI)."""
+        from playground.core.errors import PlaygroundError
+        from playground.core.project import project_from_trainer
+
+        try:
+            dataset, extras = reply
+            if self._trainer is None:
+                raise PlaygroundError("the network is still being built; try again in a moment")
+            reply[:] = [project_from_trainer(self._trainer, dataset, extras)]
+        except Exception as e:  # noqa: BLE001 — the GUI shows it
+            reply[:] = [e]
 
     @Slot()
     def start(self) -> None:

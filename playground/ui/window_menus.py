@@ -33,6 +33,22 @@ def build_menus(window) -> dict[str, QAction]:
     actions = {}
 
     file_menu = bar.addMenu("&File")
+    pf = window.project_file
+    actions["new"] = _action(window, "&New", pf.new, QKeySequence.StandardKey.New,
+                             "Start again with the default network")
+    actions["open"] = _action(window, "&Open…", pf.open, QKeySequence.StandardKey.Open)
+    actions["save"] = _action(window, "&Save", pf.save, QKeySequence.StandardKey.Save)
+    actions["save_as"] = _action(window, "Save &As…", pf.save_as,
+                                 QKeySequence("Shift+Ctrl+S"))
+    file_menu.addAction(actions["new"])
+    file_menu.addAction(actions["open"])
+    recent = file_menu.addMenu("Open &Recent")
+    recent.setObjectName("recentMenu")
+    recent.aboutToShow.connect(window.fill_recent_menu)
+    window.recent_menu = recent
+    file_menu.addAction(actions["save"])
+    file_menu.addAction(actions["save_as"])
+    file_menu.addSeparator()
     actions["quit"] = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
     file_menu.addAction(actions["quit"])
 

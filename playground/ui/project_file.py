@@ -1,0 +1,180 @@
+"""The File menu's work: New, Open, Open Recent, Save, Save As, autosave and recovery.
+
+The window says what the project is (`capture_project`) and how to show one
+(`apply_project`); this class decides when to ask, where to write, and what
+the title says. Every question goes through the window's dialog seam.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Slot
+
+from playground.core.errors import PlaygroundError
+from playground.core.project import load_project, save_project
+
+FILTER = "Playground projects (*.pgproj);;All files (*)"
+SUFFIX = ".pgproj"
+MAX_RECENT = 8
+AUTOSAVE_MS = 3 * 60 * 1000  # every three minutes while there are unsaved changes
+
+
+def autosave_path() -> Path:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(folder) / "autosave.pgproj"
+
+
+class ProjectFile(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.path: Path | None = None
+        self.modified = False
+        self._stopped = False
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.autosave)
+        self._update_title()
+
+    # --- state -------------------------------------------------------------------------
+    def mark_modified(self) -> None:
+        if not self.modified:
+            self.modified = True
+            self._update_title()
+            self._autosave.start()
+
+    def _mark_clean(self, path: Path | None) -> None:
+        self.path = path
+        self.modified = False
+        self._autosave.stop()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else "Untitled"
+        self.window.setWindowTitle(f"{name}[*] — Neural Network Playground")
+        self.window.setWindowModified(self.modified)
+
+    # --- asking before work is lost ------------------------------------------------------
+    def confirm_discard(self, doing: str) -> bool:
+        """True if the current work may be replaced (saved first if the person says so)."""
+        if not self.modified:
+            return True
+        name = self.path.name if self.path else "the untitled project"
+        answer = self.window.dialogs.ask(
+            "Unsaved changes", f"Save the changes to {name} before {doing}?",
+            ("Save", "Discard", "Cancel"))
+        if answer == "Save":
+            return self.save()
+        return answer == "Discard"
+
+    # --- the actions ----------------------------------------------------------------------
+    @Slot()
+    def new(self) -> None:
+        if self.confirm_discard("starting a new project"):
+            self.window.reset_to_defaults()
+            self._mark_clean(None)
+
+    @Slot()
+    def open(self) -> None:
+        if not self.confirm_discard("opening another project"):
+            return
+        folder = str(self.path.parent) if self.path else ""
+        path = self.window.dialogs.open_file("Open project", FILTER, folder)
+        if path:
+            self.open_path(path, confirmed=True)
+
+    def open_path(self, path: str | os.PathLike, confirmed: bool = False) -> bool:
+        if not confirmed and not self.confirm_discard("opening another project"):
+            return False
+        try:
+            project = load_project(path)
+            self.window.apply_project(project)
+        except PlaygroundError as e:
+            self.window.dialogs.error("Could not open the project", str(e))
+            return False  # the work in the window is untouched
+        self._mark_clean(Path(path).resolve())
+        self._add_recent(self.path)
+        return True
+
+    @Slot()
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    @Slot()
+    def save_as(self) -> bool:
+        suggested = str(self.path) if self.path else "penguins.pgproj"
+        path = self.window.dialogs.save_file("Save project as", FILTER, suggested)
+        if not path:
+            return False
+        if not path.endswith(SUFFIX) and Path(path).suffix == "":
+            path += SUFFIX
+        return self._write(Path(path))
+
+    def _write(self, path: Path) -> bool:
+        try:
+            save_project(self.window.capture_project(), path)
+        except PlaygroundError as e:
+            self.window.dialogs.error("Could not save the project", str(e))
+            return False  # nothing changes: the work stays, the old file is intact
+        self._mark_clean(path.resolve())
+        self._add_recent(self.path)
+        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    # --- autosave and recovery -----------------------------------------------------------
+    @Slot()
+    def autosave(self) -> None:
+        if not self.modified or self._stopped:
+            return
+        try:
+            project = self.window.capture_project()
+            project.extras["autosave_of"] = str(self.path) if self.path else None
+            save_project(project, autosave_path())
+        except PlaygroundError as e:
+            self.window.statusBar().showMessage(f"Autosave failed: {e}", 8000)
+
+    def discard_autosave(self) -> None:
+        try:
+            autosave_path().unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def offer_recovery(self) -> None:
+        """After a crash the autosave is still there: offer to bring it back."""
+        path = autosave_path()
+        if not path.exists():
+            return
+        answer = self.window.dialogs.ask(
+            "Recover unsaved work?",
+            "The playground did not close normally last time. Recover the work it "
+            "saved automatically?", ("Recover", "Discard"))
+        if answer == "Recover":
+            try:
+                project = load_project(path)
+                self.window.apply_project(project)
+            except PlaygroundError as e:
+                self.window.dialogs.error("Could not recover", str(e))
+                return
+            original = project.extras.get("autosave_of")
+            self.path = Path(original) if original else None
+            self.mark_modified()  # recovered work is not yet saved anywhere
+        self.discard_autosave()
+
+    def stop(self) -> None:
+        """The window is closing: no more autosaves."""
+        self._stopped = True
+        self._autosave.stop()
+
+    # --- recent files ---------------------------------------------------------------------
+    def recent(self) -> list[str]:
+        value = self.window.settings.value("recentFiles", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [p for p in items if p]
+
+    def _add_recent(self, path: Path) -> None:
+        items = [str(path)] + [p for p in self.recent() if p != str(path)]
+        self.window.settings.setValue("recentFiles", items[:MAX_RECENT])

@@ -1,0 +1,323 @@
+"""Exports: ONNX (checked in onnxruntime), safetensors + JSON, and the training script
+(run as `python train.py` and under `torchrun` with two processes)."""
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from safetensors import safe_open
+from safetensors.numpy import load as st_load
+
+from playground.cli import main
+from playground.core.config import TrainingConfig
+from playground.core.dataset import load_csv, load_penguins
+from playground.core.errors import ProjectError
+from playground.core.export_onnx import export_onnx
+from playground.core.export_script import export_script, render_script, script_config
+from playground.core.export_weights import export_weights
+from playground.core.forward import activate, softmax
+from playground.core.project import load_project, project_from_trainer, save_project
+from playground.core.spec import ACTIVATIONS, LayerSpec, NetworkSpec
+from playground.core.split import prepare
+from playground.core.trainer import Trainer
+
+ort = pytest.importorskip("onnxruntime")
+
+# A network with dropout, trained in mini-batches: what the script must rebuild.
+SPEC = NetworkSpec(4, 3, (LayerSpec(10, "relu", 0.1), LayerSpec(6, "gelu")))
+CONFIG = TrainingConfig(optimizer="adam", learning_rate=0.01, batch_size=32, epochs=60,
+                        seed=3, device="cpu")
+SCRIPT_TIMEOUT = 120
+TORCHRUN_TIMEOUT = 180
+
+
+@pytest.fixture(scope="module")
+def penguins():
+    return load_penguins()
+
+
+def train(dataset, spec, config, epochs):
+    trainer = Trainer(prepare(dataset, config.val_fraction, config.seed), spec, config)
+    trainer.run(epochs)
+    return trainer
+
+
+@pytest.fixture(scope="module")
+def saved(penguins, tmp_path_factory):
+    """A project trained 30 epochs, saved and opened again (as a user's file would be)."""
+    trainer = train(penguins, SPEC, CONFIG, 30)
+    path = tmp_path_factory.mktemp("project") / "penguins.pgproj"
+    save_project(project_from_trainer(trainer, penguins), path)
+    return path, load_project(path), trainer
+
+
+def raw_rows(dataset, n=20):
+    return dataset.x[:n].astype(np.float32)
+
+
+def reference_probabilities(project, raw):
+    predictor = project.predictor()
+    return np.stack([predictor.probabilities(row) for row in raw])
+
+
+def onnx_session(path):
+    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+# --- ONNX ---------------------------------------------------------------------------
+
+def test_onnx_takes_raw_inputs_and_matches_pytorch(saved, penguins, tmp_path):
+    _, project, trainer = saved
+    path = export_onnx(project, tmp_path / "model.onnx")
+    session = onnx_session(path)
+    (inp,), (out,) = session.get_inputs(), session.get_outputs()
+    assert (inp.name, out.name) == ("features", "probabilities")
+    assert isinstance(inp.shape[0], str) and inp.shape[1] == 4  # a named, dynamic batch axis
+    assert out.shape[1] == 3
+
+    raw = raw_rows(penguins, 20)
+    got = session.run(None, {"features": raw})[0]
+    assert got.shape == (20, 3)
+    np.testing.assert_allclose(got, reference_probabilities(project, raw), atol=1e-5, rtol=0)
+    # ... and the live PyTorch model, given the same rows standardized
+    torch_probs = trainer.predict_proba(project.standardizer.transform(raw))
+    np.testing.assert_allclose(got, torch_probs, atol=1e-5, rtol=0)
+    assert got.argmax(1).tolist() == torch_probs.argmax(1).tolist()
+
+    one = session.run(None, {"features": raw[5:6]})[0]
+    assert one.shape == (1, 3)
+    np.testing.assert_allclose(one[0], got[5], atol=1e-6)
+
+    meta = session.get_modelmeta().custom_metadata_map
+    assert json.loads(meta["playground.classes"]) == list(project.class_names)
+    assert json.loads(meta["playground.features"]) == [f.column for f in project.features]
+
+
+def test_onnx_every_activation(penguins, tmp_path):
+    spec = NetworkSpec(4, 3, tuple(LayerSpec(5, a, 0.2 if i % 2 else 0.0)
+                                   for i, a in enumerate(ACTIVATIONS)))
+    trainer = train(penguins, spec, CONFIG, 3)
+    project = project_from_trainer(trainer, penguins)
+    session = onnx_session(export_onnx(project, tmp_path / "deep.onnx"))
+    # real rows and values outside the training range, in raw units
+    raw = np.concatenate([raw_rows(penguins, 40), raw_rows(penguins, 10) * 1.7])
+    got = session.run(None, {"features": raw})[0]
+    np.testing.assert_allclose(got, reference_probabilities(project, raw), atol=1e-5, rtol=0)
+
+
+def test_onnx_without_the_exporter_is_a_clear_error(saved, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "onnxscript" else real(name, *a))
+    with pytest.raises(ProjectError, match="pip install onnxscript"):
+        export_onnx(saved[1], tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
+
+
+# --- safetensors + JSON --------------------------------------------------------------
+
+def test_weights_round_trip_and_description(saved, penguins, tmp_path):
+    _, project, _ = saved
+    weights, description = export_weights(project, tmp_path / "model.safetensors")
+    assert description == tmp_path / "model.json"
+    tensors = st_load(weights.read_bytes())
+    assert set(tensors) == {"layers.0.weight", "layers.0.bias", "layers.1.weight",
+                            "layers.1.bias", "layers.2.weight", "layers.2.bias",
+                            "standardization.mean", "standardization.scale"}
+    assert all(t.dtype == np.float32 for t in tensors.values())
+    for i in range(3):
+        for name in ("weight", "bias"):
+            key = f"layers.{i}.{name}"
+            np.testing.assert_array_equal(tensors[key], project.arrays[key])
+    np.testing.assert_array_equal(tensors["standardization.mean"],
+                                  project.standardizer.mean.astype(np.float32))
+    np.testing.assert_array_equal(tensors["standardization.scale"],
+                                  project.standardizer.scale.astype(np.float32))
+    with safe_open(weights, "np") as f:
+        assert f.metadata()["description"] == "model.json"
+
+    info = json.loads(description.read_text())
+    assert info["weights_file"] == "model.safetensors"
+    assert info["layer_sizes"] == [4, 10, 6, 3]
+    assert [layer["activation"] for layer in info["layers"]] == ["relu", "gelu", "softmax"]
+    assert info["classes"] == ["Adelie", "Gentoo", "Chinstrap"]
+    assert [f["column"] for f in info["features"]] == [f.column for f in project.features]
+    assert info["features"][3]["unit"] == "g"
+    assert info["features"][0]["training_low"] == project.features[0].low
+
+    # Following the description by hand gives the application's probabilities.
+    raw = raw_rows(penguins, 20).astype(np.float64)
+    x = (raw - tensors[info["standardization"]["mean"]]) / tensors["standardization.scale"]
+    for layer in info["layers"]:
+        z = x @ tensors[layer["weight"]].T + tensors[layer["bias"]]
+        x = softmax(z) if layer["activation"] == "softmax" else activate(layer["activation"], z)
+    np.testing.assert_allclose(x, reference_probabilities(project, raw), atol=1e-5, rtol=0)
+
+
+def test_weights_refuse_a_json_name_and_report_unwritable_places(saved, tmp_path):
+    with pytest.raises(ProjectError, match="other than"):
+        export_weights(saved[1], tmp_path / "model.json")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(ProjectError, match="could not write"):
+        export_weights(saved[1], blocker / "model.safetensors")
+
+
+# --- the training script -------------------------------------------------------------
+
+def script_metrics(path) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def assert_learns(metrics, epochs):
+    history = metrics["history"]
+    assert history["epoch"] == list(range(1, epochs + 1))
+    losses = history["train_loss"]
+    assert np.isfinite(losses).all()
+    assert np.mean(losses[-10:]) < 0.5 * losses[0]
+    assert np.mean(history["val_loss"][-10:]) < 0.5 * history["val_loss"][0]
+    assert metrics["final"]["val_accuracy"] >= 0.9
+    assert metrics["final"]["val_accuracy"] == history["val_accuracy"][-1]
+
+
+def test_script_is_standalone_and_keeps_the_settings(saved, tmp_path):
+    path, project, _ = saved
+    script, data = export_script(project, tmp_path / "out", project_path=path)
+    assert script == tmp_path / "out" / "train.py" and data.name == "penguins.csv"
+    assert data.read_bytes() == Path(project.dataset["path"]).read_bytes()
+    source = script.read_text()
+    assert "{{" not in source
+    tree = ast.parse(source)
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.level == 0}
+    assert imported - set(sys.stdlib_module_names) == {"numpy", "torch"}
+    config = embedded_config(source)
+    assert config["network"] == SPEC.to_dict()
+    assert config["training"] == {k: v for k, v in CONFIG.to_dict().items() if k != "device"}
+    assert config["data"] == {"file": "penguins.csv", "label": "species",
+                              "features": [f.column for f in project.features],
+                              "classes": ["Adelie", "Gentoo", "Chinstrap"]}
+
+
+def embedded_config(source: str) -> dict:
+    """The CONFIG = json.loads(r'''...''') blob, read the way Python reads it."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == "CONFIG":
+            return json.loads(node.value.args[0].value)
+    raise AssertionError("no CONFIG in the script")
+
+
+def test_script_config_survives_quotes_and_backslashes(saved):
+    config = script_config(saved[1], "data.csv")
+    config["data"]["classes"] = ["it's", "'''", '"""', "back\\slash", "new\nline", "é"]
+    assert embedded_config(render_script(config)) == config
+
+
+def test_script_single_process_learns_and_repeats_the_app(saved, tmp_path):
+    path, project, _ = saved
+    script, _ = export_script(project, tmp_path / "run", project_path=path)
+    metrics = tmp_path / "metrics.json"
+    done = subprocess.run([sys.executable, script.name, "--epochs", "60", "--metrics",
+                           str(metrics)], cwd=script.parent, capture_output=True, text=True,
+                          timeout=SCRIPT_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    result = script_metrics(metrics)
+    assert result["world_size"] == 1
+    assert_learns(result, 60)
+    # One process repeats the playground's training: split, init, batches, dropout masks.
+    np.testing.assert_allclose(result["history"]["val_loss"][:30],
+                               project.history()["val_loss"], atol=1e-4)
+    np.testing.assert_allclose(result["history"]["train_loss"][:30],
+                               project.history()["train_loss"], atol=1e-4)
+
+
+def torchrun_command() -> list[str]:
+    torchrun = Path(sys.executable).parent / "torchrun"
+    return [str(torchrun)] if torchrun.exists() else [sys.executable, "-m",
+                                                       "torch.distributed.run"]
+
+
+def test_script_under_torchrun_shards_the_rows_and_learns(penguins, tmp_path):
+    # Without dropout, two processes that split each batch take the very steps one takes.
+    spec = NetworkSpec(4, 3, (LayerSpec(8, "tanh"),))
+    config = TrainingConfig(optimizer="momentum", learning_rate=0.05, batch_size=25,
+                            epochs=60, seed=1, device="cpu")
+    trainer = train(penguins, spec, config, 60)
+    script, _ = export_script(project_from_trainer(trainer, penguins), tmp_path / "ddp")
+    metrics = tmp_path / "rank0.json"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    try:
+        done = subprocess.run(
+            [*torchrun_command(), "--standalone", "--nproc_per_node=2", script.name,
+             "--epochs", "60", "--metrics", str(metrics), "--device", "cpu"],
+            cwd=script.parent, capture_output=True, text=True, timeout=TORCHRUN_TIMEOUT,
+            env=env)
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"torchrun did not finish in {TORCHRUN_TIMEOUT} s: {e.stderr}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = script_metrics(metrics)
+    assert result["world_size"] == 2
+    shares = result["rows_per_process"]
+    assert len(shares) == 2 and min(shares) > 0
+    assert sum(shares) == len(trainer.data.train_y)
+    assert_learns(result, 60)
+    np.testing.assert_allclose(result["history"]["val_loss"], trainer.history["val_loss"],
+                               atol=1e-4)
+
+
+def test_script_needs_the_unchanged_data_file(penguins, tmp_path):
+    csv = tmp_path / "birds.csv"
+    csv.write_bytes(Path(penguins.identity["path"]).read_bytes())
+    dataset = load_csv(csv, "species", [f.column for f in penguins.features])
+    project = project_from_trainer(train(dataset, SPEC, CONFIG, 1), dataset)
+    script, data = export_script(project, tmp_path / "ok")
+    assert data.name == "birds.csv"
+    assert embedded_config(script.read_text())["data"]["file"] == "birds.csv"
+
+    csv.write_text(csv.read_text() + "Adelie,Dream,40,18,190,3700,male,2009\n")
+    with pytest.raises(ProjectError, match="has changed"):
+        export_script(project, tmp_path / "changed")
+    csv.unlink()
+    with pytest.raises(ProjectError, match="missing"):
+        export_script(project, tmp_path / "gone")
+
+
+# --- the command line ------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["onnx", "safetensors", "script"])
+def test_cli_exports_each_format(saved, tmp_path, capsys, fmt):
+    out = tmp_path / {"onnx": "m.onnx", "safetensors": "m.safetensors", "script": "job"}[fmt]
+    assert main(["export", "--model", str(saved[0]), "--format", fmt, "--out", str(out)]) == 0
+    expected = {"onnx": [out], "safetensors": [out, tmp_path / "m.json"],
+                "script": [out / "train.py", out / "penguins.csv"]}[fmt]
+    assert all(p.is_file() and p.stat().st_size > 0 for p in expected)
+    printed = capsys.readouterr().out
+    assert all(str(p) in printed for p in expected)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "torchscript"], "invalid choice"),
+    (["--model", "MISSING"], "no such file"),
+    (["--format", "script", "--out", "FILE"], "is a file"),
+])
+def test_cli_bad_input_is_one_line_and_exit_2(saved, tmp_path, capsys, args, message):
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("not a folder")
+    base = {"--model": str(saved[0]), "--format": "onnx", "--out": str(tmp_path / "x")}
+    pairs = dict(zip(args[::2], args[1::2], strict=True))
+    pairs = {k: {"MISSING": str(tmp_path / "nope.pgproj"), "FILE": str(a_file)}.get(v, v)
+             for k, v in pairs.items()}
+    argv = ["export", *(x for kv in {**base, **pairs}.items() for x in kv)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not (tmp_path / "x").exists()
