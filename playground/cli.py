@@ -79,8 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("train", "predict", "bench", "export")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        argv = ["--project", *argv]  # `playground FILE` opens that project
     try:
         args = build_parser().parse_args(argv)
         if args.command == "train":
@@ -115,11 +120,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_window(args) -> int:
-    try:
-        from playground.ui.app import run_app
-    except ImportError:
-        raise UsageError("the window is not part of this build yet; use "
-                         "`playground train` or `playground predict`") from None
+    from pathlib import Path
+
+    if args.project is not None and not Path(args.project).is_file():
+        raise UsageError(f"{args.project}: no such project file")
+    from playground.ui.app import run_app
+
     return run_app(args.project)
 
 

@@ -28,6 +28,10 @@ class FakeDialogs:
         self.calls.append(("open_file", title))
         return self._next()
 
+    def choose_folder(self, title, folder=""):
+        self.calls.append(("choose_folder", title))
+        return self._next()
+
     def save_file(self, title, filters, suggested=""):
         self.calls.append(("save_file", title))
         return self._next()

@@ -64,7 +64,8 @@ def startup_ratio(repeats: int = 3) -> dict:
     import tempfile
 
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="playground-bench-")}
+           "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="playground-bench-"),
+           "XDG_DATA_HOME": tempfile.mkdtemp(prefix="playground-bench-")}
     app = statistics.median(_time_to_paint(APP, env) for _ in range(repeats))
     minimal = statistics.median(_time_to_paint(MINIMAL, env) for _ in range(repeats))
     return {"startup_seconds": app, "startup_minimal_seconds": minimal,

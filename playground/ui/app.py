@@ -21,4 +21,8 @@ def run_app(project: str | None = None) -> int:
         app.installEventFilter(FIRST_PAINT_WATCH)
     window = MainWindow()
     window.show()
+    if project is not None:
+        window.project_file.open_path(project, confirmed=True)
+    else:
+        window.project_file.offer_recovery()
     return app.exec()

@@ -33,6 +33,10 @@ class Dialogs:
         path, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)
         return path or None
 
+    def choose_folder(self, title: str, folder: str = "") -> str | None:
+        path = QFileDialog.getExistingDirectory(self.parent, title, folder)
+        return path or None
+
     def save_file(self, title: str, filters: str, suggested: str = "") -> str | None:
         path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filters)
         return path or None

@@ -18,6 +18,7 @@ from playground.core.spec import NetworkSpec, default_spec
 from playground.core.split import prepare
 from playground.ui import theme
 from playground.ui.dialogs import Dialogs
+from playground.ui.export_actions import ExportActions
 from playground.ui.frame_budget import FrameBudget
 from playground.ui.network_editor import NetworkEditor
 from playground.ui.neuron_text import NeuronInfo
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         }
 
         self.project_file = ProjectFile(self)
+        self.exports = ExportActions(self)
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         self.controls.resetSettingChanged.connect(self.project_file.mark_modified)
         self.actions = build_menus(self)
@@ -351,6 +353,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.project_file.stop()
+        self.exports.background.wait()  # let an export in progress finish writing
         self.project_file.discard_autosave()  # a clean exit: nothing to recover next time
         self.settings.setValue("window/version", SETTINGS_VERSION)
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -145,6 +145,7 @@ class TrainingWorker(QObject):
             dataset, extras = reply
             if self._trainer is None:
                 raise PlaygroundError("the network is still being built; try again in a moment")
+            self._apply_live()  # settings changed since the last chunk belong in the file
             reply[:] = [project_from_trainer(self._trainer, dataset, extras)]
         except Exception as e:  # noqa: BLE001 — the GUI shows it
             reply[:] = [e]
@@ -153,6 +154,7 @@ class TrainingWorker(QObject):
     def start(self) -> None:
         if self._trainer is None or self._running:
             return
+        self._apply_live()  # e.g. an epoch limit raised a moment ago
         if self._trainer.epoch >= self._trainer.config.epochs:
             self._emit(message=f"Reached the epoch limit ({self._trainer.config.epochs}). "
                                "Raise it to train further.")

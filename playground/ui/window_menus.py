@@ -48,6 +48,16 @@ def build_menus(window) -> dict[str, QAction]:
     window.recent_menu = recent
     file_menu.addAction(actions["save"])
     file_menu.addAction(actions["save_as"])
+    export = file_menu.addMenu("&Export")
+    ex = window.exports
+    for key, text, slot in (("export_onnx", "ONNX model…", ex.onnx),
+                            ("export_weights", "Weights (safetensors + JSON)…", ex.weights),
+                            ("export_script", "Training script (for torchrun)…", ex.script),
+                            ("export_png", "Plots as PNG…", ex.plots_png),
+                            ("export_svg", "Plots as SVG…", ex.plots_svg),
+                            ("export_history", "History as CSV…", ex.history)):
+        actions[key] = _action(window, text, slot)
+        export.addAction(actions[key])
     file_menu.addSeparator()
     actions["quit"] = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
     file_menu.addAction(actions["quit"])

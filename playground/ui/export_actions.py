@@ -1,0 +1,127 @@
+"""The Export menu: ONNX, weights, a training script, the plots and the history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QPoint, QRectF, QSize, Slot
+from PySide6.QtGui import QPainter, QRegion
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
+
+from playground.core.errors import PlaygroundError
+from playground.ui.background import Background
+
+
+class ExportActions(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.background = Background(self)
+
+    def _ask_path(self, title: str, filters: str, suggested: str) -> Path | None:
+        path = self.window.dialogs.save_file(title, filters, suggested)
+        return Path(path) if path else None
+
+    def _project(self):
+        try:
+            return self.window.capture_project()
+        except PlaygroundError as e:
+            self.window.dialogs.error("Nothing to export yet", str(e))
+            return None
+
+    def _done(self, what: str, path, error) -> None:
+        if error is not None:
+            message = str(error) if isinstance(error, PlaygroundError) else \
+                f"{type(error).__name__}: {error}"
+            self.window.dialogs.error(f"Could not export {what}", message)
+        else:
+            self.window.statusBar().showMessage(f"Exported {what} to {path}", 8000)
+
+    @Slot()
+    def onnx(self) -> None:
+        from playground.core.export_onnx import export_onnx
+
+        path = self._ask_path("Export ONNX model", "ONNX models (*.onnx)", "model.onnx")
+        project = self._project() if path else None
+        if project is None:
+            return
+        self.window.statusBar().showMessage("Exporting the ONNX model…")
+        self.background.run(lambda: export_onnx(project, path),
+                            lambda result, error: self._done("the ONNX model", path, error))
+
+    @Slot()
+    def weights(self) -> None:
+        from playground.core.export_weights import export_weights
+
+        path = self._ask_path("Export weights", "safetensors (*.safetensors)",
+                              "weights.safetensors")
+        project = self._project() if path else None
+        if project is None:
+            return
+        try:
+            export_weights(project, path)
+        except PlaygroundError as e:
+            return self._done("the weights", path, e)
+        self._done("the weights (and a JSON description beside them)", path, None)
+
+    @Slot()
+    def script(self) -> None:
+        from playground.core.export_script import export_script
+
+        folder = self.window.dialogs.choose_folder("Export a training script into a folder")
+        project = self._project() if folder else None
+        if project is None:
+            return
+        try:
+            script, _ = export_script(project, folder, self.window.project_file.path)
+        except PlaygroundError as e:
+            return self._done("the training script", folder, e)
+        self._done("the training script", script, None)
+
+    @Slot()
+    def plots_png(self) -> None:
+        path = self._ask_path("Export plots as PNG", "PNG images (*.png)", "curves.png")
+        if path is None:
+            return
+        image = self.window.plots.grab()
+        if not image.save(str(path), "PNG"):
+            return self._done("the plots", path, PlaygroundError(f"could not write {path}"))
+        self._done("the plots", path, None)
+
+    @Slot()
+    def plots_svg(self) -> None:
+        path = self._ask_path("Export plots as SVG", "SVG images (*.svg)", "curves.svg")
+        if path is None:
+            return
+        widget = self.window.plots
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(QSize(widget.width(), widget.height()))
+        generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
+        generator.setTitle("Neural Network Playground: loss and accuracy")
+        painter = QPainter(generator)
+        # (PySide6 needs every argument here to pick the QPainter overload)
+        widget.render(painter, QPoint(), QRegion(),
+                      QWidget.RenderFlag.DrawChildren | QWidget.RenderFlag.DrawWindowBackground)
+        ok = painter.end()
+        if not ok or not path.exists():
+            return self._done("the plots", path, PlaygroundError(f"could not write {path}"))
+        self._done("the plots", path, None)
+
+    @Slot()
+    def history(self) -> None:
+        from playground.core.export_history import export_history
+
+        path = self._ask_path("Export the training history", "CSV files (*.csv)",
+                              "history.csv")
+        if path is None:
+            return
+        h = self.window.plots.history
+        try:
+            export_history(h.epochs, {m: h[m] for m in
+                                      ("train_loss", "val_loss", "train_accuracy",
+                                       "val_accuracy")}, path)
+        except PlaygroundError as e:
+            return self._done("the history", path, e)
+        self._done("the history", path, None)
