@@ -153,3 +153,8 @@ def test_export_menu(qtbot, tmp_path, window):
 def test_command_line_refuses_a_missing_project(capsys):
     assert main(["missing.pgproj"]) == 2
     assert "no such project file" in capsys.readouterr().err
+
+
+def test_a_new_window_has_nothing_to_save(window):
+    assert not window.isWindowModified()
+    assert window.windowTitle().startswith("Untitled")

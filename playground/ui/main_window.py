@@ -120,9 +120,15 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self._restore_layout()
         self._split = None
+        # The first network is built once the window has painted (see showEvent): building
+        # it imports torch (1–2 s of Python) in the training thread, which would compete
+        # with the first paint for the GIL.
+        self._started = False
+        self._pending_activation = None
         self.switch_generation(0, self.spec)
         self.controller.set_input(self.prediction.values())
         self.editor.view.setFocus()
+        self.project_file.mark_clean()  # building the window is not an edit
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
@@ -141,7 +147,9 @@ class MainWindow(QMainWindow):
         self.controller.set_live(**{n: getattr(config, n) for n in
                                     ("optimizer", "learning_rate", "batch_size", "epochs",
                                      "weight_decay")})
-        self.controller.activate(generation, spec, config, self.dataset, project)
+        self._pending_activation = (generation, spec, config, self.dataset, project)
+        if self._started:
+            self.activate_now()
         self.snapshot = None
         self.plots.clear()
         self.banner.hide()
@@ -154,6 +162,7 @@ class MainWindow(QMainWindow):
     # --- projects (see project_file.py for the File menu) ---------------------------------
     def capture_project(self):
         """The current network, settings, weights, curves and prediction input."""
+        self.activate_now()
         return self.controller.export_project(
             self.dataset, {"prediction_input": [float(v) for v in self.prediction.values()]})
 
@@ -178,6 +187,24 @@ class MainWindow(QMainWindow):
             self.dataset.n_features, self.dataset.n_classes))
         self.prediction.set_values(self.dataset.example_vector())
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._started:  # in case no paint arrives (e.g. a minimized start)
+            QTimer.singleShot(500, self.activate_now)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._started:  # right after the first frame is on screen
+            QTimer.singleShot(0, self.activate_now)
+
+    @Slot()
+    def activate_now(self) -> None:
+        """Send the pending network to the training thread (at once from now on)."""
+        self._started = True
+        if self._pending_activation is not None:
+            self.controller.activate(*self._pending_activation)
+            self._pending_activation = None
+
     def _take_generation(self) -> int:
         self._next_generation += 1
         return self._next_generation - 1
@@ -199,6 +226,7 @@ class MainWindow(QMainWindow):
     # --- training actions -------------------------------------------------------------
     @Slot()
     def toggle_training(self) -> None:
+        self.activate_now()
         if self.controller.running:
             self.controller.pause()
         else:
@@ -207,6 +235,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def step_epoch(self) -> None:
+        self.activate_now()
         if not self.controller.running:
             self.controller.step()
 

@@ -45,7 +45,7 @@ class ProjectFile(QObject):
             self._update_title()
             self._autosave.start()
 
-    def _mark_clean(self, path: Path | None) -> None:
+    def mark_clean(self, path: Path | None = None) -> None:
         self.path = path
         self.modified = False
         self._autosave.stop()
@@ -74,7 +74,7 @@ class ProjectFile(QObject):
     def new(self) -> None:
         if self.confirm_discard("starting a new project"):
             self.window.reset_to_defaults()
-            self._mark_clean(None)
+            self.mark_clean(None)
 
     @Slot()
     def open(self) -> None:
@@ -94,7 +94,7 @@ class ProjectFile(QObject):
         except PlaygroundError as e:
             self.window.dialogs.error("Could not open the project", str(e))
             return False  # the work in the window is untouched
-        self._mark_clean(Path(path).resolve())
+        self.mark_clean(Path(path).resolve())
         self._add_recent(self.path)
         return True
 
@@ -120,7 +120,7 @@ class ProjectFile(QObject):
         except PlaygroundError as e:
             self.window.dialogs.error("Could not save the project", str(e))
             return False  # nothing changes: the work stays, the old file is intact
-        self._mark_clean(path.resolve())
+        self.mark_clean(path.resolve())
         self._add_recent(self.path)
         self.window.statusBar().showMessage(f"Saved {path}", 5000)
         return True
