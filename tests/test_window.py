@@ -146,8 +146,15 @@ def test_edges_and_tooltips_show_the_snapshot(qtbot, window):
     qtbot.waitUntil(lambda: window.epoch == 1, timeout=5_000)
     edges = window.editor.view._edges
     snap = window.snapshot
-    for k, (gap, to, frm) in enumerate(edges._index):
-        assert edges._weights[k] == pytest.approx(float(snap.weights[gap][to, frm]))
+    for k, (gap, to, frm) in enumerate(edges.index):
+        assert edges.weights[k] == pytest.approx(float(snap.weights[gap][to, frm]))
+    # Thicker lines for larger weights: the strongest connection is in the top bucket.
+    strongest = int(np.abs(edges.weights).argmax())
+    x0, y0, x1, y1 = edges.segments[strongest]
+    path = edges._items[(bool(edges.weights[strongest] >= 0), 6)].path()
+    points = {(round(path.elementAt(i).x, 3), round(path.elementAt(i).y, 3))
+              for i in range(path.elementCount())}
+    assert (round(x0, 3), round(y0, 3)) in points and (round(x1, 3), round(y1, 3)) in points
     from playground.ui.neuron_text import describe_neuron
 
     text = describe_neuron(window.editor.view.info, 1, 0)
@@ -260,3 +267,18 @@ def test_speed_control_ends_at_flat_out(window):
     speed.setValue(speed.maximum())
     assert math.isinf(window.toolbar.epochs_per_second())
     assert window.toolbar.speed_label.text() == "flat out"
+
+
+def test_settings_changed_just_before_an_edit_reach_the_new_network(qtbot, window):
+    find(window, "learningRateInput", QDoubleSpinBox).setValue(0.002)
+    find(window, "optimizerInput").setCurrentIndex(4)  # rmsprop
+    window.editor.add_layer()  # a new network is built at once, from the same settings
+    window.step_epoch()
+    qtbot.waitUntil(lambda: window.epoch == 1 and layers(window) == 3, timeout=10_000)
+    config = window.controller._worker._trainer.config
+    assert (config.learning_rate, config.optimizer) == (0.002, "rmsprop")
+    window.actions["undo"].trigger()  # the earlier network also follows the live settings
+    window.step_epoch()
+    qtbot.waitUntil(lambda: layers(window) == 2 and window.epoch == 1, timeout=10_000)
+    config = window.controller._worker._trainer.config
+    assert (config.learning_rate, config.optimizer) == (0.002, "rmsprop")

@@ -51,12 +51,8 @@ class MainWindow(QMainWindow):
         self.epoch = 0
         self.undo_stack = QUndoStack(self)
         self.budget = FrameBudget()
-        self._dirty = False
         self._rate = None
         self.frames = 0  # redraws so far (the benchmark counts them)
-        self._frame_timer = QTimer(self)  # runs only while training runs
-        self._frame_timer.setInterval(15)
-        self._frame_timer.timeout.connect(self._on_frame)
 
         self.controller = TrainingController(self)
         self.controller.updated.connect(self._on_update)
@@ -65,7 +61,6 @@ class MainWindow(QMainWindow):
 
         self.editor = NetworkEditor()
         self.editor.specEdited.connect(self._on_spec_edited)
-        self.editor.view.paint_cost_sink = self.budget.record
         self.banner = QLabel(objectName="messageBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(f"color: {theme.warning().name()}; font-weight: bold;"
@@ -253,7 +248,8 @@ class MainWindow(QMainWindow):
     # --- updates from the training thread ----------------------------------------------
     @Slot(object)
     def _on_update(self, update) -> None:
-        """Take in the data at once (cheap); draw it when the frame budget allows."""
+        """Draw what the worker sent. It sends no more often than the frame budget allows
+        (set below), so every update is drawn: no polling timer wakes the GUI thread."""
         if update.generation != self.generation:
             return  # from a network that has since been replaced
         if len(update.epochs) and not update.replace_history:
@@ -266,9 +262,7 @@ class MainWindow(QMainWindow):
         self.snapshot = update.snapshot
         self.epoch = update.epoch
         self._rate = update.epochs_per_second if update.running else None
-        self._dirty = True
-        if not update.running or update.message or update.replace_history:
-            self._redraw()
+        self._redraw()
         if self.device_label.text() != update.device:
             self._on_torch_ready(update.device)
         if update.message:
@@ -276,11 +270,6 @@ class MainWindow(QMainWindow):
             if update.diverged:
                 self.banner.setText(f"⚠ Training paused: {update.message}")
                 self.banner.show()
-
-    @Slot()
-    def _on_frame(self) -> None:
-        if self._dirty and self.budget.due(time.perf_counter()):
-            self._redraw()
 
     def _redraw(self) -> None:
         start = time.perf_counter()
@@ -292,8 +281,8 @@ class MainWindow(QMainWindow):
         self.rate_label.setText("paused" if self._rate is None else
                                 f"{self._rate:,.0f} epochs/s")
         self.budget.record(time.perf_counter() - start)
-        self._dirty = False
         self.frames += 1
+        self.controller.set_update_interval(self.budget.interval())
 
     def _on_torch_ready(self, device: str) -> None:
         from playground.core.devices import available_devices  # torch is loaded by now
@@ -314,10 +303,7 @@ class MainWindow(QMainWindow):
         action.setIcon(self.style().standardIcon(PAUSE if running else PLAY))
         action.setToolTip("Pause training (Space)" if running else "Start training (Space)")
         self.actions["step"].setEnabled(not running)
-        if running:
-            self._frame_timer.start()
-        else:
-            self._frame_timer.stop()
+        if not running:
             self.rate_label.setText("paused")
             self.project_file.autosave()
 

@@ -7,17 +7,16 @@ comes from the latest weight snapshot (numpy), never from the live model.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
-    QGraphicsItem,
+    QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QToolTip,
 )
 
 from playground.ui import theme
@@ -27,51 +26,47 @@ from playground.ui.neuron_text import describe_edge, describe_neuron
 WIDTH_LEVELS = 6  # thickness buckets: lines of one colour and width are drawn in one call
 
 
-class EdgesItem(QGraphicsItem):
-    """All visible connections in one item, drawn in a few batched calls."""
+class Edges:
+    """All visible connections, drawn by C++ path items, one per colour and thickness.
 
-    def __init__(self, segments: np.ndarray, index: list[tuple[int, int, int]], view) -> None:
-        super().__init__()
-        self._segments = segments  # (n, 4): x0, y0, x1, y1
-        self._index = index  # (gap, to, from) of each segment, for its weight
-        self._view = view
-        self._lines = [QLineF(*s) for s in segments.tolist()]
-        self._buckets: dict[tuple[bool, int], list[QLineF]] = {(True, 1): self._lines}
-        self._weights = np.zeros(len(index))
-        self.setAcceptHoverEvents(True)
-        self.setZValue(0)
+    No Python paint(): a Python-painted item holds the GIL while Qt rasterizes it,
+    and every millisecond of that is taken from training in the other thread.
+    """
 
-    def boundingRect(self) -> QRectF:
-        if not len(self._segments):
-            return QRectF()
-        s = self._segments
-        return QRectF(QPointF(s[:, [0, 2]].min(), s[:, [1, 3]].min()),
-                      QPointF(s[:, [0, 2]].max(), s[:, [1, 3]].max())).adjusted(-4, -4, 4, 4)
+    def __init__(self, scene, segments: np.ndarray, index: list[tuple[int, int, int]]) -> None:
+        self.segments = segments  # (n, 4): x0, y0, x1, y1
+        self.index = index  # (gap, to, from) of each segment, for its weight
+        self.weights = np.zeros(len(index))
+        self._lines = segments.tolist()
+        self._items: dict[tuple[bool, int], QGraphicsPathItem] = {}
+        pos, neg = theme.positive(), theme.negative()
+        for is_pos in (True, False):
+            for level in range(1, WIDTH_LEVELS + 1):
+                colour = QColor(pos if is_pos else neg)
+                colour.setAlphaF(0.25 + 0.75 * level / WIDTH_LEVELS)
+                item = scene.addPath(QPainterPath(), QPen(colour, 0.4 + 0.7 * level))
+                item.setZValue(0)
+                self._items[(is_pos, level)] = item
+        self.set_weights(self.weights)
 
     def set_weights(self, weights: np.ndarray) -> None:
-        self._weights = weights
+        self.weights = weights
         scale = max(float(np.abs(weights).max(initial=0.0)), 1e-9)
         levels = np.clip(np.ceil(np.abs(weights) / scale * WIDTH_LEVELS), 1, WIDTH_LEVELS)
-        buckets: dict[tuple[bool, int], list[QLineF]] = {}
-        for line, pos, level in zip(self._lines, (weights >= 0).tolist(),
-                                    levels.astype(int).tolist(), strict=True):
-            buckets.setdefault((pos, level), []).append(line)
-        self._buckets = buckets
-        self.update()
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        pos, neg = theme.positive(), theme.negative()
-        for (is_pos, level), lines in self._buckets.items():
-            colour = pos if is_pos else neg
-            colour.setAlphaF(0.25 + 0.75 * level / WIDTH_LEVELS)
-            painter.setPen(QPen(colour, 0.4 + 0.7 * level))
-            painter.drawLines(lines)
+        paths = {key: QPainterPath() for key in self._items}
+        for (x0, y0, x1, y1), pos, level in zip(self._lines, (weights >= 0).tolist(),
+                                                 levels.astype(int).tolist(), strict=True):
+            path = paths[(pos, level)]
+            path.moveTo(x0, y0)
+            path.lineTo(x1, y1)
+        for key, item in self._items.items():
+            item.setPath(paths[key])
 
     def nearest(self, p: QPointF, tolerance: float = 4.0) -> int | None:
         """The segment under the mouse, if any (distance to a line segment)."""
-        if not len(self._segments):
+        if not len(self.segments):
             return None
-        s = self._segments
+        s = self.segments
         a, b = s[:, :2], s[:, 2:]
         ab = b - a
         q = np.array([p.x(), p.y()])
@@ -79,14 +74,6 @@ class EdgesItem(QGraphicsItem):
         d = np.hypot(*(a + ab * t[:, None] - q).T)
         i = int(d.argmin())
         return i if d[i] <= tolerance else None
-
-    def hoverMoveEvent(self, event) -> None:
-        i = self.nearest(event.pos())
-        if i is None:
-            self.setToolTip("")
-        else:
-            gap, to, frm = self._index[i]
-            self.setToolTip(describe_edge(self._view.info, gap, to, frm, self._weights[i]))
 
 
 class NeuronItem(QGraphicsEllipseItem):
@@ -117,20 +104,13 @@ class NetworkView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setMinimumSize(420, 260)
+        self.setMouseTracking(True)  # connection tooltips follow the mouse
         self.info = None  # NeuronInfo: what the tooltips describe (see neuron_text.py)
         self.layout: NetworkLayout | None = None
         self._widths: list[int] = []
         self._neurons: list[list[NeuronItem]] = []
-        self._edges: EdgesItem | None = None
+        self._edges: Edges | None = None
         self._labels: list[QGraphicsSimpleTextItem] = []
-
-    paint_cost_sink = None  # called with the seconds each paint took (frame budget)
-
-    def paintEvent(self, event) -> None:
-        start = time.perf_counter()
-        super().paintEvent(event)
-        if self.paint_cost_sink is not None:
-            self.paint_cost_sink(time.perf_counter() - start)
 
     # --- structure -------------------------------------------------------------------
     def set_info(self, info) -> None:
@@ -165,9 +145,7 @@ class NetworkView(QGraphicsView):
                 for frm, y0 in zip(a.shown, a.ys, strict=True):
                     segments.append((a.x, y0, b.x, y1))
                     index.append((gap, to, frm))
-        self._edges = EdgesItem(np.array(segments, dtype=np.float64).reshape(-1, 4), index,
-                                self)
-        scene.addItem(self._edges)
+        self._edges = Edges(scene, np.array(segments, dtype=np.float64).reshape(-1, 4), index)
         self._neurons, self._labels = [], []
         font = QFont(self.font())
         muted = QBrush(theme.muted_text())
@@ -219,7 +197,7 @@ class NetworkView(QGraphicsView):
             return
         if info.snapshot is not None:
             self._edges.set_weights(np.array(
-                [info.snapshot.weights[g][to, frm] for g, to, frm in self._edges._index],
+                [info.snapshot.weights[g][to, frm] for g, to, frm in self._edges.index],
                 dtype=np.float64))
         base = theme.background()
         pos, neg = theme.positive(), theme.negative()
@@ -248,6 +226,20 @@ class NetworkView(QGraphicsView):
                 i = lay.columns[-1].shown[k - n_inputs]
                 item.setText(info.output_text(i))
             self._place(item)
+
+    def mouseMoveEvent(self, event) -> None:
+        """A connection under the mouse shows its weight (neurons have their own tooltips)."""
+        super().mouseMoveEvent(event)
+        if self._edges is None or self.itemAt(event.position().toPoint()) is not None and \
+                isinstance(self.itemAt(event.position().toPoint()), NeuronItem):
+            return
+        i = self._edges.nearest(self.mapToScene(event.position().toPoint()))
+        if i is None:
+            QToolTip.hideText()
+            return
+        gap, to, frm = self._edges.index[i]
+        QToolTip.showText(event.globalPosition().toPoint(),
+                          describe_edge(self.info, gap, to, frm, self._edges.weights[i]), self)
 
     def mousePressEvent(self, event) -> None:
         if self.layout is not None and event.button() == Qt.MouseButton.LeftButton:

@@ -92,6 +92,9 @@ class TrainingController(QObject):
     def set_input(self, raw) -> None:
         self._worker.set_input(raw)
 
+    def set_update_interval(self, seconds: float) -> None:
+        self._worker.set_update_interval(seconds)
+
     def set_speed(self, epochs_per_second: float) -> None:
         self._worker.set_speed(epochs_per_second)
 

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from playground.core.forward import WeightSnapshot, forward_pass
 from playground.core.history import METRICS
 
-UPDATE_INTERVAL = 1 / 30  # seconds between updates to the window
+UPDATE_INTERVAL = 1 / 30  # seconds between updates to the window, until it asks otherwise
 CHUNK_SECONDS = 0.02  # training time per tick at full speed
 MAX_CACHED_TRAINERS = 32  # trainers kept for undo, newest last
 
@@ -65,6 +65,7 @@ class _Live:
     values: dict = field(default_factory=dict)
     x: np.ndarray | None = None  # the prediction panel's input, standardized later
     speed: float = math.inf  # epochs per second; inf = as fast as the machine goes
+    update_interval: float = UPDATE_INTERVAL  # the window's frame budget (frame_budget.py)
 
 
 class TrainingWorker(QObject):
@@ -100,6 +101,11 @@ class TrainingWorker(QObject):
     def set_input(self, raw: np.ndarray) -> None:
         with self._lock:
             self._live.x = np.asarray(raw, dtype=np.float64).copy()
+
+    def set_update_interval(self, seconds: float) -> None:
+        """How often the window can afford to redraw: updates are sent no more often."""
+        with self._lock:
+            self._live.update_interval = seconds
 
     def set_speed(self, epochs_per_second: float) -> None:
         with self._lock:
@@ -215,7 +221,9 @@ class TrainingWorker(QObject):
             self._set_running(False)
             self._emit(message=message, diverged=bool(stats.diverged))
             return
-        if time.perf_counter() - self._last_emit >= UPDATE_INTERVAL:
+        with self._lock:
+            interval = self._live.update_interval
+        if time.perf_counter() - self._last_emit >= interval:
             self._emit()
         QTimer.singleShot(0, self._tick)
 
@@ -229,8 +237,11 @@ class TrainingWorker(QObject):
         return stats
 
     def _apply_live(self) -> None:
+        """Bring the current trainer to the window's latest settings. The settings are
+        kept (not consumed), so a trainer switched in later — a new network, or one
+        brought back by undo — gets them too."""
         with self._lock:
-            values, self._live.values = self._live.values, {}
+            values = dict(self._live.values)
         t = self._trainer
         for name, setter in (("learning_rate", t.set_learning_rate),
                              ("weight_decay", t.set_weight_decay),
