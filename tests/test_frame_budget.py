@@ -12,7 +12,6 @@ def test_cheap_frames_run_at_the_minimum_interval():
     budget.record(0.001)
     budget.frame_started(0.05)  # folds the 1 ms frame into the average
     assert budget.interval() == pytest.approx(1 / 30)
-    assert not budget.due(0.06) and budget.due(0.05 + 1 / 30 + 1e-6)
 
 
 def test_expensive_frames_stretch_the_interval_but_never_below_ten_a_second():

@@ -13,7 +13,14 @@ from playground.core.spec import NetworkSpec
 
 
 def qt_app():
+    import tempfile
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The benchmark's windows autosave and remember layouts: keep that out of the user's
+    # folders (Qt reads these once, when the application starts).
+    sandbox = tempfile.mkdtemp(prefix="playground-bench-")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(sandbox, "config")
+    os.environ["XDG_DATA_HOME"] = os.path.join(sandbox, "data")
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -37,6 +44,12 @@ def open_window(dataset=None):
     window.show()
     wait_until(app, lambda: window.snapshot is not None, 120)
     return app, window
+
+
+def close_window(window) -> None:
+    """Close without the unsaved-changes question: the benchmark's work is not the user's."""
+    window.project_file.mark_clean()
+    window.close()
 
 
 def wait_until(app, predicate, timeout: float) -> None:

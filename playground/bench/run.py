@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, replace
 
 from playground.bench import redraw, scale, startup, throughput
-from playground.bench.harness import open_window
+from playground.bench.harness import close_window, open_window
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,13 @@ def run(quick: bool, log=print) -> dict:
     log("Start-up…")
     results.update(startup.startup_ratio(sizes.startup_repeats))
 
+    log("  {startup_seconds:.2f} s vs {startup_minimal_seconds:.2f} s".format(**results))
     log("Opening the window offscreen…")
     app, window = open_window()
     try:
         _window_measures(results, sizes, app, window, spec, base, data, log)
     finally:
-        window.close()
+        close_window(window)
     _scale_measures(results, sizes, log)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     return results
@@ -70,26 +71,33 @@ def _window_measures(results, sizes, app, window, spec, base, data, log) -> None
         results[f"window_epochs_per_second_{label}"] = eps
         results[f"throughput_ratio_{label}"] = eps / bare
         results[f"updates_per_second_{label}"] = fps
+        log(f"  bare {bare:,.0f} epochs/s, window {eps:,.0f} epochs/s ({eps / bare:.3f}), "
+            f"{fps:.1f} window updates/s")
         if batch == 0:
             log("Throughput, full batch: playground train…")
             headless = throughput.headless(data, spec, config, epochs)
             results["headless_epochs_per_second"] = headless
             results["headless_throughput_ratio"] = headless / bare
+            log(f"  playground train {headless:,.0f} epochs/s ({headless / bare:.3f})")
     results["updates_per_second"] = results["updates_per_second_full_batch"]
 
     log("Responsiveness…")
     config = replace(base, epochs=100_000_000)
     results.update(throughput.responsiveness(app, window, spec, config,
                                              sizes.responsiveness_s))
+    log("  lateness p50 {lateness_p50_ms:.1f} ms, p99 {lateness_p99_ms:.1f} ms, max "
+        "{lateness_max_ms:.1f} ms".format(**results))
     log("Redraw…")
     for n in (10_000, 100_000, 1_000_000):
         results[f"redraw_ms_1e{int(math.log10(n))}"] = redraw.redraw_ms(app, window.plots, n)
     log("Time to learn…")
     results["seconds_to_97"] = throughput.time_to_learn(
         app, window, spec, replace(base, epochs=2_000, device="auto"))
+    log(f"  {results['seconds_to_97']} s")
     log("Memory…")
     results["memory_growth_mb"] = throughput.memory_growth(
         app, window, spec, replace(base, epochs=sizes.memory_epochs), sizes.memory_warmup)
+    log(f"  {results['memory_growth_mb']:.1f} MB")
 
 
 def _scale_measures(results, sizes, log) -> None:
@@ -111,12 +119,13 @@ def _scale_measures(results, sizes, log) -> None:
         try:
             eps, _ = throughput.in_window(app, swindow, sspec, sconfig)
         finally:
-            swindow.close()
+            close_window(swindow)
         rows = len(sdata.train_y)
         results[key] = eps * rows
         results[f"scale_{dev}_epochs_per_second"] = eps
         results[f"scale_{dev}_bare_samples_per_second"] = bare * rows
         results[f"scale_{dev}_ratio"] = eps / bare
+        log(f"  bare {bare * rows:,.0f} samples/s, window {eps * rows:,.0f} ({eps / bare:.3f})")
 
 
 def _fmt(v, spec: str = ".2f", unit: str = "") -> str:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QPoint, QRectF, QSize, Slot
 from PySide6.QtGui import QPainter, QRegion
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 from playground.core.errors import PlaygroundError
@@ -94,6 +93,8 @@ class ExportActions(QObject):
         path = self._ask_path("Export plots as SVG", "SVG images (*.svg)", "curves.svg")
         if path is None:
             return
+        from PySide6.QtSvg import QSvgGenerator  # loaded when needed: not at start-up
+
         widget = self.window.plots
         generator = QSvgGenerator()
         generator.setFileName(str(path))
