@@ -109,7 +109,10 @@ class MainWindow(QMainWindow):
         # The side docks run the full height; the curves sit under the editor only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resize(1360, 860)
+        # A comfortable size that still fits a small or high-DPI (scaled) screen.
+        available = self.screen().availableGeometry()
+        self.resize(min(1360, int(available.width() * 0.95)),
+                    min(860, int(available.height() * 0.92)))
         self.resizeDocks([self.docks["plots"]], [250], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["controls"], self.docks["prediction"]], [270, 300],
                          Qt.Orientation.Horizontal)

@@ -61,6 +61,7 @@ class TrainingPlots(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingPlots")
+        self.setMinimumHeight(150)  # the curves stay readable when the window is small
         pg.setConfigOptions(antialias=False, background=theme.window_background(),
                             foreground=theme.text())
         self.loss_plot = TimedPlotWidget()
