@@ -281,11 +281,14 @@ class MainWindow(QMainWindow):
         self._show_prediction()
         self.toolbar.show_epoch(self.epoch, self.controls.epochs.value())
         self.status_epoch.setText(f"epoch {self.epoch:,}")
-        self.rate_label.setText("paused" if self._rate is None else
+        self.rate_label.setText(self._idle_text() if self._rate is None else
                                 f"{self._rate:,.0f} epochs/s")
         self.budget.record(time.perf_counter() - start)
         self.frames += 1
         self.controller.set_update_interval(self.budget.interval())
+
+    def _idle_text(self) -> str:
+        return "paused" if self.epoch else "ready to train"
 
     def _on_torch_ready(self, device: str) -> None:
         from playground.core.devices import available_devices  # torch is loaded by now
@@ -307,7 +310,7 @@ class MainWindow(QMainWindow):
         action.setToolTip("Pause training (Space)" if running else "Start training (Space)")
         self.actions["step"].setEnabled(not running)
         if not running:
-            self.rate_label.setText("paused")
+            self.rate_label.setText(self._idle_text())
             self.project_file.autosave()
 
     # --- the prediction panel ----------------------------------------------------------
