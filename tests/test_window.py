@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 from fake_dialogs import FakeDialogs
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDoubleSpinBox,
@@ -155,11 +155,21 @@ def test_edges_and_tooltips_show_the_snapshot(qtbot, window):
     points = {(round(path.elementAt(i).x, 3), round(path.elementAt(i).y, 3))
               for i in range(path.elementCount())}
     assert (round(x0, 3), round(y0, 3)) in points and (round(x1, 3), round(y1, 3)) in points
-    from playground.ui.neuron_text import describe_neuron
-
-    text = describe_neuron(window.editor.view.info, 1, 0)
-    assert f"{snap.biases[0][0]:+.4f}" in text
-    assert "relu(z)" in text
+    # Hovering: the first hidden neuron shows its bias and activation ...
+    view = window.editor.view
+    column = view.layout.columns[1]
+    at = view.mapFromScene(QPointF(column.x, column.ys[0]))
+    text = view.tooltip_at(at)
+    assert f"{snap.biases[0][0]:+.4f}" in text and "relu(z)" in text
+    z = snap.weights[0][0] @ view.info.standardized + snap.biases[0][0]
+    assert f"{z:+.4f}" in text
+    # ... and a connection under the mouse shows its weight (lines cross, so ask which).
+    point = view.mapFromScene(QPointF((x0 + x1) / 2, (y0 + y1) / 2))  # whole pixels
+    under = edges.nearest(view.mapToScene(point))
+    assert under is not None
+    gap, to, frm = edges.index[under]
+    text = view.tooltip_at(point)
+    assert text.startswith(f"weight {float(snap.weights[gap][to, frm]):+.4f}")
 
 
 def test_wide_layer_is_condensed(qtbot, window):

@@ -76,18 +76,6 @@ class Edges:
         return i if d[i] <= tolerance else None
 
 
-class NeuronItem(QGraphicsEllipseItem):
-    def __init__(self, column: int, index: int, x: float, y: float, r: float, view) -> None:
-        super().__init__(x - r, y - r, 2 * r, 2 * r)
-        self.column, self.index, self._view = column, index, view
-        self.setAcceptHoverEvents(True)
-        self.setZValue(2)
-
-    def hoverEnterEvent(self, event) -> None:
-        self.setToolTip(describe_neuron(self._view.info, self.column, self.index))
-        super().hoverEnterEvent(event)
-
-
 class NetworkView(QGraphicsView):
     """Draws a spec; `set_state` colours it from a snapshot and a forward pass."""
 
@@ -108,7 +96,9 @@ class NetworkView(QGraphicsView):
         self.info = None  # NeuronInfo: what the tooltips describe (see neuron_text.py)
         self.layout: NetworkLayout | None = None
         self._widths: list[int] = []
-        self._neurons: list[list[NeuronItem]] = []
+        # Plain C++ items (no Python subclass): painting them never needs the GIL.
+        # Each neuron's (column, index) is its item data 0, for the tooltips.
+        self._neurons: list[list[QGraphicsEllipseItem]] = []
         self._edges: Edges | None = None
         self._labels: list[QGraphicsSimpleTextItem] = []
 
@@ -152,8 +142,10 @@ class NetworkView(QGraphicsView):
         for c, col in enumerate(lay.columns):
             items = []
             for i, y in zip(col.shown, col.ys, strict=True):
-                item = NeuronItem(c, i, col.x, y, lay.radius, self)
-                scene.addItem(item)
+                r = lay.radius
+                item = scene.addEllipse(col.x - r, y - r, 2 * r, 2 * r)
+                item.setZValue(2)
+                item.setData(0, (c, i))
                 items.append(item)
             self._neurons.append(items)
             if col.hidden_count:
@@ -210,7 +202,7 @@ class NetworkView(QGraphicsView):
                 if values is None:
                     item.setBrush(QBrush(base))
                     continue
-                v = float(values[item.index])
+                v = float(values[item.data(0)[1]])
                 t = v if c == len(self._neurons) - 1 else abs(v) / scale
                 item.setBrush(QBrush(theme.blend(base, pos if v >= 0 else neg, t)))
         self._update_label_text()
@@ -228,18 +220,27 @@ class NetworkView(QGraphicsView):
             self._place(item)
 
     def mouseMoveEvent(self, event) -> None:
-        """A connection under the mouse shows its weight (neurons have their own tooltips)."""
+        """The neuron or connection under the mouse describes itself in a tooltip."""
         super().mouseMoveEvent(event)
-        if self._edges is None or self.itemAt(event.position().toPoint()) is not None and \
-                isinstance(self.itemAt(event.position().toPoint()), NeuronItem):
-            return
-        i = self._edges.nearest(self.mapToScene(event.position().toPoint()))
-        if i is None:
+        text = self.tooltip_at(event.position().toPoint())
+        if text:
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        else:
             QToolTip.hideText()
-            return
+
+    def tooltip_at(self, point) -> str | None:
+        """Bias and activation of a neuron, or the weight of a connection, at a view point."""
+        if self.info is None or self._edges is None:
+            return None
+        item = self.itemAt(point)
+        if isinstance(item, QGraphicsEllipseItem) and item.data(0) is not None:
+            column, index = item.data(0)
+            return describe_neuron(self.info, column, index)
+        i = self._edges.nearest(self.mapToScene(point))
+        if i is None:
+            return None
         gap, to, frm = self._edges.index[i]
-        QToolTip.showText(event.globalPosition().toPoint(),
-                          describe_edge(self.info, gap, to, frm, self._edges.weights[i]), self)
+        return describe_edge(self.info, gap, to, frm, self._edges.weights[i])
 
     def mousePressEvent(self, event) -> None:
         if self.layout is not None and event.button() == Qt.MouseButton.LeftButton:
