@@ -5,7 +5,7 @@ import csv
 import numpy as np
 import pytest
 from fake_dialogs import FakeDialogs
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThread
 
 from playground.cli import main
 from playground.core.project import load_project
@@ -124,9 +124,13 @@ def test_export_menu(qtbot, tmp_path, window):
     train_to(qtbot, window, 25)
     d = window.dialogs
     d.answers += [str(tmp_path / "m.onnx")]
+    threads = []  # the ONNX export runs on a pool thread; its answer must come back here
+    done = window.exports._done
+    window.exports._done = lambda *a: (threads.append(QThread.currentThread()), done(*a))
     window.actions["export_onnx"].trigger()
     qtbot.waitUntil(lambda: not window.exports.background.busy(), timeout=60_000)
     assert (tmp_path / "m.onnx").stat().st_size > 0
+    assert threads == [window.thread()]
     import onnxruntime
 
     session = onnxruntime.InferenceSession(str(tmp_path / "m.onnx"))

@@ -6,11 +6,23 @@ window stays responsive meanwhile.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class _Relay(QObject):
+    """Lives in the GUI thread; its slot makes the pool thread's signal a queued call."""
+
     done = Signal(object, object)  # result, error
+
+    def __init__(self, owner: Background, on_done) -> None:
+        super().__init__(owner)
+        self._owner, self._on_done = owner, on_done
+        self.done.connect(self._deliver)  # a slot of a GUI-thread object, not a lambda
+
+    @Slot(object, object)
+    def _deliver(self, result, error) -> None:
+        self._owner._relays.discard(self)
+        self._on_done(result, error)
 
 
 class _Job(QRunnable):
@@ -35,10 +47,8 @@ class Background(QObject):
 
     def run(self, fn, on_done) -> None:
         """Call fn() on a pool thread; then on_done(result, error) on the GUI thread."""
-        relay = _Relay(self)
+        relay = _Relay(self, on_done)
         self._relays.add(relay)
-        relay.done.connect(on_done)
-        relay.done.connect(lambda *_: self._relays.discard(relay))
         QThreadPool.globalInstance().start(_Job(fn, relay))
 
     def busy(self) -> bool:
