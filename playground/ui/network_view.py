@@ -36,6 +36,11 @@ class Edges:
     def __init__(self, scene, segments: np.ndarray, index: list[tuple[int, int, int]]) -> None:
         self.segments = segments  # (n, 4): x0, y0, x1, y1
         self.index = index  # (gap, to, from) of each segment, for its weight
+        # Per gap: which segments, and which (to, from) entries of that gap's weights —
+        # so each frame gathers the weights with one numpy index per gap, no Python loop.
+        table = np.array(index, dtype=np.int64).reshape(-1, 3)
+        self._gather = [(np.flatnonzero(table[:, 0] == g), table[table[:, 0] == g, 1],
+                         table[table[:, 0] == g, 2]) for g in np.unique(table[:, 0])]
         self.weights = np.zeros(len(index))
         self._lines = segments.tolist()
         self._items: dict[tuple[bool, int], QGraphicsPathItem] = {}
@@ -48,6 +53,13 @@ class Edges:
                 item.setZValue(0)
                 self._items[(is_pos, level)] = item
         self.set_weights(self.weights)
+
+    def weights_from(self, snapshot) -> np.ndarray:
+        """The weight of every drawn segment, taken from a snapshot."""
+        out = np.zeros(len(self.index))
+        for (where, to, frm), w in zip(self._gather, snapshot.weights, strict=False):
+            out[where] = w[to, frm]
+        return out
 
     def set_weights(self, weights: np.ndarray) -> None:
         self.weights = weights
@@ -188,9 +200,7 @@ class NetworkView(QGraphicsView):
         if info is None or self._edges is None:
             return
         if info.snapshot is not None:
-            self._edges.set_weights(np.array(
-                [info.snapshot.weights[g][to, frm] for g, to, frm in self._edges.index],
-                dtype=np.float64))
+            self._edges.set_weights(self._edges.weights_from(info.snapshot))
         base = theme.background()
         pos, neg = theme.positive(), theme.negative()
         outline = QPen(theme.muted_text(), 1.0)
