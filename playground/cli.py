@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure speed and responsiveness")
     bench.add_argument("--quick", action="store_true", help="a reduced run of seconds")
     bench.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    bench.add_argument("--headless", action="store_true",
+                       help="only what needs no window: playground train against the bare "
+                            "loop, the scale rows on every device, CPU against CUDA")
     export = sub.add_parser("export", help="export a trained project (ONNX, weights, script)")
     export.add_argument("--model", required=True, metavar="FILE", help="a project file")
     export.add_argument("--format", required=True, choices=("onnx", "safetensors", "script"),

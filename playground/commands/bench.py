@@ -6,10 +6,17 @@ import sys
 
 
 def run_bench(args) -> int:
-    from playground.bench.run import run, table, write_json
+    from playground.bench.run import headless_table, run, run_headless, table, write_json
 
-    results = run(args.quick, log=lambda text: print(text, file=sys.stderr, flush=True))
-    print(table(results))
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    if args.headless:
+        results = run_headless(args.quick, log)
+        print(headless_table(results))
+    else:
+        results = run(args.quick, log)
+        print(table(results))
     if args.json:
         write_json(results, args.json)
         print(f"Wrote {args.json}")

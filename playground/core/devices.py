@@ -15,12 +15,24 @@ def available_devices() -> list[str]:
     return found
 
 
-def resolve_device(name: str) -> torch.device:
-    """'auto' picks CUDA, then MPS, then the CPU; a missing device is a clear error."""
+# Below this many multiply-adds per batch a GPU trains slower than the CPU: each
+# operation's launch cost (microseconds) outweighs its arithmetic. Measured with
+# `playground bench --headless` on an H200 with 16 CPU cores (docs/bench/): the
+# penguin network (15k) ran 1,065 epochs/s on the CPU and 632 on CUDA; at 5.3M the
+# CPU still won, at 10.7M they tied, from 38M on CUDA won (2.2× at 38M, 4.5× at 574M).
+GPU_WORK = 10_000_000
+
+
+def resolve_device(name: str, work: int | None = None) -> torch.device:
+    """'auto' picks CUDA, then MPS, then the CPU — but the CPU for a network whose
+    batch is `work` multiply-adds, too little to pay a GPU's launch costs.
+    A missing device is a clear error."""
     from playground.core.errors import SpecError
 
     present = available_devices()
     if name == "auto":
+        if work is not None and work < GPU_WORK:
+            return torch.device("cpu")
         for candidate in ("cuda", "mps"):
             if candidate in present:
                 return torch.device(candidate)
@@ -48,13 +60,17 @@ def describe_device(device: torch.device) -> str:
 PARALLEL_WORK = 2_000_000
 
 
+def work_per_batch(spec, batch_rows: int) -> int:
+    """Multiply-adds of one forward pass of `spec` over `batch_rows` rows."""
+    widths = spec.widths
+    return batch_rows * sum(a * b for a, b in zip(widths, widths[1:], strict=False))
+
+
 def cpu_threads_for(spec, batch_rows: int) -> int:
     """How many intra-op threads a CPU trainer should use for this network and batch."""
     import os
 
-    widths = spec.widths
-    work = batch_rows * sum(a * b for a, b in zip(widths, widths[1:], strict=False))
-    return 1 if work < PARALLEL_WORK else max(1, os.cpu_count() or 1)
+    return 1 if work_per_batch(spec, batch_rows) < PARALLEL_WORK else max(1, os.cpu_count() or 1)
 
 
 def use_cpu_threads(n: int) -> None:

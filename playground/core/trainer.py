@@ -18,7 +18,12 @@ import torch
 import torch.nn.functional as F
 
 from playground.core.config import TrainingConfig
-from playground.core.devices import cpu_threads_for, resolve_device, use_cpu_threads
+from playground.core.devices import (
+    cpu_threads_for,
+    resolve_device,
+    use_cpu_threads,
+    work_per_batch,
+)
 from playground.core.errors import SpecError
 from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS, History
@@ -63,7 +68,9 @@ class Trainer:
         self.spec = spec
         self.config = config
         self.data = data
-        self.device = resolve_device(config.device)
+        rows = len(data.train_y)
+        self.device = resolve_device(config.device,
+                                     work_per_batch(spec, min(config.batch_size or rows, rows)))
         # One generator on the device for shuffling and dropout: the seed fixes the run.
         self._gen = torch.Generator(device=self.device).manual_seed(config.seed)
         self.model = build_model(spec, config.seed, self._gen).to(self.device)

@@ -94,7 +94,9 @@ class TrainingControls(QWidget):
                              "(applies at Reset)")
         self.device = QComboBox(objectName="deviceInput")
         self.device.addItem("automatic", "auto")
-        self.device.setToolTip("Where training runs (applies at Reset)")
+        self.device.setToolTip("Where training runs (applies at Reset). Automatic uses a GPU "
+                               "only for networks big enough to gain from one: a small "
+                               "network trains faster on the CPU")
         self.pending = QLabel(objectName="pendingResetLabel")
         self.pending.setWordWrap(True)
         self.pending.hide()

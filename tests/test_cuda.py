@@ -1,0 +1,95 @@
+"""Training on CUDA, and the automatic choice between the CPU and a GPU.
+
+The CUDA tests run only where a GPU is present (CI has none; they were run on an
+H200 through the `device` tool with `pytest --noconftest tests/test_cuda.py`).
+"""
+
+import numpy as np
+import pytest
+import torch
+
+from playground.core import devices
+from playground.core.config import TrainingConfig
+from playground.core.dataset import load_penguins
+from playground.core.project import load_project, project_from_trainer, save_project
+from playground.core.spec import LayerSpec, NetworkSpec, default_spec
+from playground.core.split import prepare
+from playground.core.trainer import Trainer
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
+
+
+@pytest.fixture(scope="module")
+def penguins():
+    return load_penguins()
+
+
+@pytest.fixture(scope="module")
+def data(penguins):
+    return prepare(penguins, 0.2, 0)
+
+
+def test_auto_keeps_a_tiny_network_on_the_cpu_even_with_a_gpu(monkeypatch):
+    monkeypatch.setattr(devices, "available_devices", lambda: ["cpu", "cuda"])
+    tiny = devices.work_per_batch(default_spec(4, 3), 273)
+    assert tiny < devices.GPU_WORK
+    assert devices.resolve_device("auto", tiny).type == "cpu"
+    big = devices.work_per_batch(NetworkSpec(32, 3, (LayerSpec(256),) * 3), 4096)
+    assert devices.resolve_device("auto", big).type == "cuda"
+    assert devices.resolve_device("auto").type == "cuda"  # work unknown: the GPU
+    assert devices.resolve_device("cuda", tiny).type == "cuda"  # asked for by name
+
+
+def test_auto_on_a_machine_without_a_gpu_is_the_cpu(monkeypatch):
+    monkeypatch.setattr(devices, "available_devices", lambda: ["cpu"])
+    assert devices.resolve_device("auto", 10**12).type == "cpu"
+
+
+@cuda
+def test_cuda_learns_penguins(data):
+    trainer = Trainer(data, default_spec(4, 3), TrainingConfig(device="cuda", epochs=300))
+    assert trainer.device.type == "cuda"
+    stats = trainer.run(300)
+    assert stats.val_accuracy[-1] >= 0.95
+    assert np.isfinite(stats.train_loss).all()
+
+
+@cuda
+def test_cuda_and_cpu_agree_on_a_full_batch_run(data):
+    """Same seed, same initial weights, no shuffling: the curves match to float error."""
+    runs = [Trainer(data, default_spec(4, 3), TrainingConfig(device=d)).run(50)
+            for d in ("cpu", "cuda")]
+    np.testing.assert_allclose(runs[0].train_loss, runs[1].train_loss, atol=1e-4)
+    np.testing.assert_allclose(runs[0].val_accuracy, runs[1].val_accuracy, atol=0.02)
+
+
+@cuda
+def test_cuda_stop_mid_epoch_keeps_whole_epochs(data):
+    trainer = Trainer(data, default_spec(4, 3), TrainingConfig(device="cuda", batch_size=16))
+    calls = []
+
+    def stop_after_some_batches() -> bool:
+        calls.append(1)
+        return len(calls) > 40  # 17 batches per epoch: stops inside the third
+
+    stats = trainer.run(10, stop_after_some_batches)
+    assert stats.interrupted and trainer.epoch == len(stats) == 2
+
+
+@cuda
+def test_a_project_trained_on_cuda_opens_on_the_cpu(penguins, data, tmp_path, monkeypatch):
+    from playground.core.project import trainer_from_project
+
+    trainer = Trainer(data, default_spec(4, 3), TrainingConfig(device="cuda"))
+    trainer.run(100)
+    path = tmp_path / "gpu.playground"
+    save_project(project_from_trainer(trainer, penguins), path)
+    monkeypatch.setattr(devices, "available_devices", lambda: ["cpu"])
+    project = load_project(path)
+    assert project.config.device == "cuda"
+    cpu = trainer_from_project(project, penguins)
+    assert cpu.device.type == "cpu" and cpu.epoch == 100
+    np.testing.assert_allclose(cpu.predict_proba(data.val_x), trainer.predict_proba(data.val_x),
+                               atol=1e-5)
+    cpu.run(5)  # and it goes on training there
+    assert cpu.epoch == 105
