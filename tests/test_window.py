@@ -87,8 +87,10 @@ def test_build_a_network_train_and_predict(qtbot, window):
                     and window.plots.history.last("val_accuracy") >= 0.95, timeout=30_000)
     qtbot.mouseClick(find(window, "trainButton", QAbstractButton), Qt.MouseButton.LeftButton)
     wait_paused(qtbot, window)
-    x, y = window.plots.curves["val_loss"].getData()
-    assert x is not None and len(x) == len(window.plots.history) > 10
+    x, y = window.plots.drawn["val_loss"]
+    assert len(x) == len(window.plots.history) > 10
+    np.testing.assert_array_equal(y, window.plots.history["val_loss"])
+    assert not window.plots.curves["val_loss"].path().isEmpty()
     after = [find(window, f"probability:{c}", QProgressBar).value()
              for c in ("Adelie", "Gentoo", "Chinstrap")]
     assert after != before

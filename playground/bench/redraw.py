@@ -16,11 +16,14 @@ def redraw_ms(app, plots, n: int, repeats: int = 5) -> float:
     rng = np.random.default_rng(0)
     curves = {m: (decay + 0.02 * rng.random(n)).astype(np.float32) for m in METRICS}
     saved = plots.history
-    plots.history = History.from_arrays({"epochs": epochs, **curves})
+    first = n - repeats - 1
+    plots.history = History.from_arrays({"epochs": epochs[:first],
+                                         **{m: c[:first] for m, c in curves.items()}})
+    plots.redraw()  # the history arrives (a project opened): not a live frame
     times = []
-    for _ in range(repeats):
-        plots.history.truncate(n - 1)  # a new epoch each frame, as in a live run
-        plots.history.extend(epochs[-1:], **{m: curves[m][-1:] for m in METRICS})
+    for i in range(first, n):
+        # A new epoch each frame, as in a live run.
+        plots.history.extend(epochs[i:i + 1], **{m: curves[m][i:i + 1] for m in METRICS})
         start = time.perf_counter()
         plots.redraw()
         plots.loss_plot.repaint()

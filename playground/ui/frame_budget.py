@@ -2,17 +2,19 @@
 
 Python's GIL is shared by the training thread and the GUI thread: every
 millisecond the GUI spends in Python per frame is taken from training (measured:
-several times over, as the GIL changes hands). The budget keeps the measured
-cost to a fraction of the wall time by stretching the interval between frames
-(2 ms frames at 5 % → at most 25 frames a second), but never below 10 frames a
-second. The training thread sends its updates at that interval.
+several times over, as the GIL changes hands; what is measured here is the
+Python part of a frame, about a third of the GUI thread's whole work per frame).
+The budget keeps the measured cost to a fraction of the wall time by stretching
+the interval between frames (1 ms frames at 3 % → at most 30 frames a second),
+but never below 10 frames a second. The training thread sends its updates at
+that interval.
 """
 
 from __future__ import annotations
 
 
 class FrameBudget:
-    def __init__(self, fraction: float = 0.05, min_interval: float = 1 / 30,
+    def __init__(self, fraction: float = 0.03, min_interval: float = 1 / 30,
                  max_interval: float = 0.09) -> None:
         self.fraction = fraction
         self.min_interval = min_interval

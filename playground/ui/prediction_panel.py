@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from playground.core.dataset import Dataset
 from playground.core.predictor import range_warning
 from playground.ui import theme
+from playground.ui.bars import set_bar
 
 
 def _decimals(values: np.ndarray) -> int:
@@ -149,12 +150,9 @@ class PredictionPanel(QWidget):
         if probabilities is None:
             self.predicted.setText("—")
             for bar in self.bars.values():
-                bar.setValue(0)
-                bar.setFormat("—")
+                set_bar(bar, 0, "—")
             return
         names = self.dataset.class_names
         for name, p in zip(names, probabilities, strict=True):
-            bar = self.bars[name]
-            bar.setValue(int(round(1000 * float(p))))
-            bar.setFormat(f"{100 * float(p):.1f} %")
+            set_bar(self.bars[name], int(round(1000 * float(p))), f"{100 * float(p):.1f} %")
         self.predicted.setText(names[int(np.argmax(probabilities))])

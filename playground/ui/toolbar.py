@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QProgressBar, QSlider, QToolBar, QWidget
 
+from playground.ui.bars import set_bar
+
 # Slow motion (watch every epoch) to flat out (as fast as the machine goes).
 SPEEDS = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000, 2000, 5000, math.inf)
 DEFAULT_SPEED = SPEEDS.index(30)
@@ -65,6 +67,6 @@ class TrainingToolbar(QToolBar):
 
     def show_epoch(self, epoch: int, limit: int) -> None:
         self.epoch_label.setText(f"epoch {epoch:,}")
-        self.progress.setRange(0, max(limit, 1))
-        self.progress.setValue(min(epoch, limit))
-        self.progress.setFormat(f"{epoch:,} / {limit:,}")
+        if self.progress.maximum() != max(limit, 1):
+            self.progress.setRange(0, max(limit, 1))
+        set_bar(self.progress, min(epoch, limit), f"{epoch:,} / {limit:,}")
