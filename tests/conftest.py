@@ -41,6 +41,9 @@ def _no_leaked_threads_or_timers(request):
     yield
     if "qtbot" not in request.fixturenames:
         return
+    import gc
+
+    gc.collect()  # this test's windows go now, on the GUI thread (see main_thread_gc.py)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -16,7 +16,7 @@ from playground.core.forward import forward_pass
 from playground.core.history import History
 from playground.core.spec import NetworkSpec, default_spec
 from playground.core.split import prepare
-from playground.ui import theme
+from playground.ui import main_thread_gc, theme
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.frame_budget import FrameBudget
@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
     def __init__(self, dataset: Dataset | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
+        main_thread_gc.install()  # before any thread starts: see main_thread_gc.py
 
         self.dialogs = Dialogs(self)
         self.settings = settings if settings is not None else QSettings()
