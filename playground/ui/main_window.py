@@ -20,6 +20,7 @@ from playground.ui import main_thread_gc, theme
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.frame_budget import FrameBudget
+from playground.ui.insight_views import InsightViews
 from playground.ui.network_editor import NetworkEditor
 from playground.ui.neuron_text import NeuronInfo
 from playground.ui.plots import TrainingPlots
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
             "plots": self._dock("Loss and accuracy", "plotsDock", self.plots,
                                 Qt.DockWidgetArea.BottomDockWidgetArea),
         }
+
+        self.insights = InsightViews(self)  # see-inside views; each adds its dock here
 
         self.project_file = ProjectFile(self)
         self.exports = ExportActions(self)
@@ -347,6 +350,7 @@ class MainWindow(QMainWindow):
         self.editor.update_values(info)
         self.prediction.show_probabilities(info.layers[-1].activations if info.layers
                                            else None)
+        self.insights.state_changed()
 
     # --- keys: Space and "." only when no focused widget wants them ----------------------
     def keyPressEvent(self, event) -> None:

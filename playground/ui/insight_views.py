@@ -1,0 +1,109 @@
+"""The "see inside" views (decision map, confusion matrix, ...): one place that keeps
+the visible ones up to date.
+
+Each view is a widget with `show_state(state: ModelState)`. It lives in a dock,
+hidden until the person opens it from the View menu. Views draw from the
+latest weight snapshot with the numpy forward pass, never from the live model,
+and only the visible ones are refreshed, at most a few times a second: their
+Python runs on the GUI thread, and every millisecond of it is taken from
+training through the GIL.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from playground.core.dataset import Dataset
+from playground.core.forward import WeightSnapshot
+from playground.core.spec import NetworkSpec
+from playground.core.split import PreparedData
+
+REFRESH_INTERVAL = 0.25  # seconds: views follow training four times a second
+
+
+@dataclass(frozen=True, eq=False)
+class ModelState:
+    """What every view draws from."""
+
+    dataset: Dataset
+    split: PreparedData  # the train/validation split and the standardizer
+    spec: NetworkSpec
+    snapshot: WeightSnapshot | None  # None while the network is being built
+    raw_input: np.ndarray  # the prediction panel's sample, in raw units
+    epoch: int
+
+    def probabilities(self, raw: np.ndarray) -> np.ndarray | None:
+        """Class probabilities for rows of raw inputs (numpy forward pass)."""
+        from playground.core.forward import forward_pass
+
+        if self.snapshot is None or self.snapshot.weights[0].shape[1] != self.spec.n_inputs:
+            return None
+        return forward_pass(self.snapshot, self.split.standardizer.transform(raw))[-1] \
+            .activations
+
+
+class InsightViews(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.docks: dict[str, QDockWidget] = {}
+        self._last = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.refresh)
+
+    def add(self, title: str, name: str, widget: QWidget,
+            area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        """A view in its own dock, hidden until opened from the View menu."""
+        dock = self.window._dock(title, name, widget, area)
+        dock.hide()
+        dock.visibilityChanged.connect(self._on_visibility_changed)
+        self.docks[name] = dock
+        self.window.docks[name] = dock  # the View menu lists it
+        return dock
+
+    def state(self) -> ModelState:
+        w = self.window
+        return ModelState(w.dataset, w._split, w.spec, w.snapshot, w.prediction.values(),
+                          w.epoch)
+
+    def state_changed(self) -> None:
+        """New weights or a new input: refresh now, or when the interval has passed."""
+        if not any(self._showing(d) for d in self.docks.values()) or self._timer.isActive():
+            return
+        wait = REFRESH_INTERVAL - (time.perf_counter() - self._last)
+        if wait <= 0:
+            self.refresh()
+        else:
+            self._timer.start(int(1000 * wait) + 1)
+
+    @Slot()
+    def refresh(self) -> None:
+        if self.window._split is None:
+            return
+        self._last = time.perf_counter()
+        state = self.state()
+        for dock in self.docks.values():
+            if self._showing(dock):
+                dock.widget().show_state(state)
+
+    @Slot(bool)
+    def _on_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self.state_changed()
+
+    @staticmethod
+    def _showing(dock: QDockWidget) -> bool:
+        """Open and not hidden behind another tab."""
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    def load_row(self, row: int) -> None:
+        """Put data-set row `row` into the prediction panel, with its true class."""
+        w = self.window
+        w.prediction.set_values(w.dataset.x[row],
+                                truth=w.dataset.class_names[int(w.dataset.y[row])])
