@@ -17,6 +17,7 @@ from playground.core.history import History
 from playground.core.spec import NetworkSpec, default_spec
 from playground.core.split import prepare
 from playground.ui import main_thread_gc, theme
+from playground.ui.decision_map import DecisionMap
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.frame_budget import FrameBudget
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         }
 
         self.insights = InsightViews(self)  # see-inside views; each adds its dock here
+        self.decision_map = DecisionMap()
+        self.insights.add("Decision map", "decisionMapDock", self.decision_map,
+                          Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.project_file = ProjectFile(self)
         self.exports = ExportActions(self)
