@@ -36,6 +36,7 @@ class ModelState:
     snapshot: WeightSnapshot | None  # None while the network is being built
     raw_input: np.ndarray  # the prediction panel's sample, in raw units
     epoch: int
+    true_class: str | None = None  # its class, when it was taken from the data set
 
     def probabilities(self, raw: np.ndarray) -> np.ndarray | None:
         """Class probabilities for rows of raw inputs (numpy forward pass)."""
@@ -70,7 +71,7 @@ class InsightViews(QObject):
     def state(self) -> ModelState:
         w = self.window
         return ModelState(w.dataset, w._split, w.spec, w.snapshot, w.prediction.values(),
-                          w.epoch)
+                          w.epoch, w.prediction.true_class)
 
     def state_changed(self) -> None:
         """New weights or a new input: refresh now, or when the interval has passed."""

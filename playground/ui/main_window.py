@@ -20,6 +20,7 @@ from playground.ui import main_thread_gc, theme
 from playground.ui.decision_map import DecisionMap
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
+from playground.ui.forward_explainer import ForwardExplainer
 from playground.ui.frame_budget import FrameBudget
 from playground.ui.insight_views import InsightViews
 from playground.ui.network_editor import NetworkEditor
@@ -95,6 +96,9 @@ class MainWindow(QMainWindow):
         self.insights = InsightViews(self)  # see-inside views; each adds its dock here
         self.decision_map = DecisionMap()
         self.insights.add("Decision map", "decisionMapDock", self.decision_map,
+                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.explainer = ForwardExplainer()
+        self.insights.add("Explain this prediction", "explainDock", self.explainer,
                           Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.project_file = ProjectFile(self)

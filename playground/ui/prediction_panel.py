@@ -117,6 +117,8 @@ class PredictionPanel(QWidget):
         box.addStretch(1)
         self.set_values(dataset.example_vector())
 
+    true_class: str | None = None  # the species of a penguin taken from the data set
+
     def values(self) -> np.ndarray:
         return np.array([b.value() for b in self.inputs], dtype=np.float64)
 
@@ -126,6 +128,7 @@ class PredictionPanel(QWidget):
             box.setValue(float(v))
             box.blockSignals(False)
         self.truth.setText(f"True species: <b>{truth}</b>" if truth else "")
+        self.true_class = truth
         self._on_value_changed()
 
     @Slot()
@@ -139,6 +142,7 @@ class PredictionPanel(QWidget):
                 flag.setToolTip(text)
         if self.sender() in self.inputs:
             self.truth.clear()  # an edited penguin is no longer the one whose species we know
+            self.true_class = None
         self.inputChanged.emit(raw)
 
     def set_features(self, features) -> None:

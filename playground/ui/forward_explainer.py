@@ -1,0 +1,100 @@
+""""Explain this prediction": the forward pass for the prediction panel's penguin,
+step by step, with the numbers the network computes right now."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from playground.core.explain import Explanation, explain
+
+SHOWN_UNITS = 12  # a wider layer shows its first units and says how many more
+
+FORMULAS = {
+    "relu": "max(0, z)",
+    "leaky_relu": "z if z > 0, else 0.01·z",
+    "tanh": "tanh(z)",
+    "sigmoid": "1 / (1 + e<sup>−z</sup>)",
+    "gelu": "z·Φ(z)",
+    "linear": "z (no change)",
+}
+
+
+def _vector(values: np.ndarray, digits: int = 3) -> str:
+    shown = ", ".join(f"{v:.{digits}f}" for v in values[:SHOWN_UNITS])
+    more = f", … {len(values) - SHOWN_UNITS} more" if len(values) > SHOWN_UNITS else ""
+    return f"[{shown}{more}]"
+
+
+def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
+                     class_names: list[str]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(n)}</td><td align=right>{r:g} {html.escape(u)}</td>"
+        f"<td align=right>({r:g} − {m:.3g}) / {s:.3g}</td><td align=right>= {x:+.3f}</td></tr>"
+        for n, u, r, m, s, x in zip(feature_names, units, e.raw, e.means, e.scales,
+                                    e.standardized, strict=True))
+    parts = ["<h3>1. The input</h3>",
+             "<p>The measurements, standardized with the training data's mean and spread, "
+             "so every feature has a similar scale:</p>",
+             f"<table cellspacing=6>{rows}</table>"]
+    for k, step in enumerate(e.layers, start=2):
+        n_in, n_out = len(step.inputs), len(step.weighted_sums)
+        parts.append(f"<h3>{k}. {step.name} ({n_out} neurons)</h3>")
+        parts.append(f"<p>Each neuron adds up its {n_in} inputs, each times its weight, plus "
+                     "its bias: <b>z = W·a + b</b>.<br>z = "
+                     f"<code>{_vector(step.weighted_sums)}</code></p>")
+        if step.activation == "softmax":
+            parts.append("<p><b>Softmax</b> turns these scores into probabilities that add "
+                         "up to 1: p<sub>k</sub> = e<sup>z<sub>k</sub></sup> / "
+                         "Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>.</p>")
+        else:
+            parts.append(f"<p>Then the activation <b>{step.activation}</b>: a = "
+                         f"{FORMULAS.get(step.activation, step.activation)}.<br>a = "
+                         f"<code>{_vector(step.outputs)}</code></p>")
+    probs = "".join(f"<tr><td>{html.escape(c)}</td><td align=right>{100 * p:.1f} %</td></tr>"
+                    for c, p in zip(class_names, e.probabilities, strict=True))
+    parts.append(f"<table cellspacing=6>{probs}</table>")
+    parts.append(f"<h3>{len(e.layers) + 2}. The prediction</h3><p>The most probable class: "
+                 f"<b>{html.escape(class_names[e.predicted])}</b>.</p>")
+    if e.true_class is not None:
+        p = float(e.probabilities[e.true_class])
+        truth = html.escape(class_names[e.true_class])
+        verdict = "right" if e.predicted == e.true_class else "wrong"
+        parts.append(f"<h3>The loss for this penguin</h3><p>It is a <b>{truth}</b>, so the "
+                     f"network is {verdict}. Cross-entropy loss = −log p({truth}) = "
+                     f"−log {p:.4f} = <b>{e.loss:.4f}</b>. Training nudges every weight to "
+                     "make this smaller, averaged over all training penguins.</p>")
+    else:
+        parts.append("<p><i>Take a penguin from the validation set (Prediction panel) to see "
+                     "its loss as well.</i></p>")
+    return "".join(parts)
+
+
+class ForwardExplainer(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("explainView")
+        self.text = QTextBrowser(objectName="explainText")
+        self.text.setToolTip("The forward pass for the prediction panel's penguin, with the "
+                             "network's current weights")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addWidget(self.text)
+        self.explanation: Explanation | None = None
+
+    def show_state(self, state) -> None:
+        if state.snapshot is None or state.snapshot.weights[0].shape[1] != state.spec.n_inputs:
+            return
+        d = state.dataset
+        names = list(d.class_names)
+        truth = names.index(state.true_class) if state.true_class in names else None
+        self.explanation = explain(state.snapshot, state.split.standardizer, state.raw_input,
+                                   truth)
+        bar = self.text.verticalScrollBar()
+        at = bar.value()
+        self.text.setHtml(explanation_html(
+            self.explanation, [f.display or f.column for f in d.features],
+            [f.unit for f in d.features], names))
+        bar.setValue(at)  # a live update must not jump the reader back to the top
