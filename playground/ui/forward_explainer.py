@@ -31,8 +31,9 @@ def _vector(values: np.ndarray, digits: int = 3) -> str:
 def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
                      class_names: list[str]) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(n)}</td><td align=right>{r:g} {html.escape(u)}</td>"
-        f"<td align=right>({r:g} − {m:.3g}) / {s:.3g}</td><td align=right>= {x:+.3f}</td></tr>"
+        f"<tr><td>{html.escape(n)}</td><td align=right>{r:g}&nbsp;{html.escape(u)}</td>"
+        f"<td align=right>({r:g}&nbsp;−&nbsp;{m:.4g})&nbsp;/&nbsp;{s:.3g}</td>"
+        f"<td align=right>=&nbsp;{x:+.3f}</td></tr>"
         for n, u, r, m, s, x in zip(feature_names, units, e.raw, e.means, e.scales,
                                     e.standardized, strict=True))
     parts = ["<h3>1. The input</h3>",
@@ -79,6 +80,7 @@ class ForwardExplainer(QWidget):
         self.text = QTextBrowser(objectName="explainText")
         self.text.setToolTip("The forward pass for the prediction panel's penguin, with the "
                              "network's current weights")
+        self.setMinimumWidth(420)  # the input table's four columns stay on one line each
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.text)
