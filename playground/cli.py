@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                      description="Neural Network Playground: design a network, watch it "
                                  "learn, classify penguins.")
     parser.add_argument("--project", metavar="FILE", help="open this project in the window")
+    # Hidden: open the window, print "painted <time>" at its first paint and quit.
+    # The packaging smoke check and start-up timing of the bundled application use it.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version",
                         version=f"%(prog)s {__import__('playground').__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -79,10 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
                              "description; script: a folder with train.py and its data")
     export.add_argument("--out", required=True, metavar="PATH",
                         help="the file to write (a folder for --format script)")
+    desktop = sub.add_parser("install-desktop",
+                             help="add this installation to the desktop menu (with icons)")
+    desktop.add_argument("--remove", action="store_true",
+                         help="remove the menu entry and icons instead")
     return parser
 
 
-COMMANDS = ("train", "predict", "bench", "export")
+COMMANDS = ("train", "predict", "bench", "export", "install-desktop")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             from playground.commands.export import run_export
 
             return run_export(args)
+        if args.command == "install-desktop":
+            from playground.commands.install_desktop import run_install_desktop
+
+            return run_install_desktop(args)
         return _open_window(args)
     except PlaygroundError as e:
         print(f"playground: error: {e}", file=sys.stderr)
@@ -129,7 +140,7 @@ def _open_window(args) -> int:
         raise UsageError(f"{args.project}: no such project file")
     from playground.ui.app import run_app
 
-    return run_app(args.project)
+    return run_app(args.project, smoke_test=args.smoke_test)
 
 
 def print_json(obj: dict) -> None:

@@ -7,7 +7,8 @@ import sys
 FIRST_PAINT_WATCH = None  # an event filter `playground bench` installs to time start-up
 
 
-def run_app(project: str | None = None) -> int:
+def run_app(project: str | None = None, smoke_test: bool = False) -> int:
+    """The window's event loop; `smoke_test` quits after the first paint (see first_paint.py)."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -15,14 +16,23 @@ def run_app(project: str | None = None) -> int:
     QCoreApplication.setApplicationName("playground")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName("Neural Network Playground")
+    from playground.desktop_entry import APP_ID
+    from playground.ui.app_icon import app_icon
     from playground.ui.main_window import MainWindow
 
-    if FIRST_PAINT_WATCH is not None:
-        app.installEventFilter(FIRST_PAINT_WATCH)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to its menu entry by this
+    watch = FIRST_PAINT_WATCH
+    if smoke_test:
+        from playground.ui.first_paint import QuitAfterFirstPaint
+
+        watch = QuitAfterFirstPaint()
+    if watch is not None:
+        app.installEventFilter(watch)
     window = MainWindow()
     window.show()
     if project is not None:
         window.project_file.open_path(project, confirmed=True)
-    else:
+    elif not smoke_test:  # a recovery question would wait for an answer nobody gives
         window.project_file.offer_recovery()
     return app.exec()
