@@ -57,8 +57,8 @@ class LayerValues:
 
 
 def forward_pass(snapshot: WeightSnapshot, x: np.ndarray) -> list[LayerValues]:
-    """Every layer's weighted sums and activations for one standardized input
-    (a vector) or many (rows of a matrix, e.g. a decision map's grid).
+    """Every layer's weighted sums and activations for one standardized input, or
+    for a batch of them (rows × features: each layer's values then have a row each).
 
     The last entry is the output layer: its activations are the softmax
     probabilities. Dropout is off, as at prediction time.
@@ -67,7 +67,7 @@ def forward_pass(snapshot: WeightSnapshot, x: np.ndarray) -> list[LayerValues]:
     out: list[LayerValues] = []
     last = len(snapshot.weights) - 1
     for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
-        z = a @ w.astype(np.float64).T + b.astype(np.float64)
+        z = a @ w.T.astype(np.float64) + b.astype(np.float64)  # a row or rows
         a = softmax(z) if i == last else activate(snapshot.activations[i], z)
         out.append(LayerValues(z, a))
     return out

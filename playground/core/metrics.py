@@ -23,3 +23,16 @@ def per_class_precision(matrix: np.ndarray) -> np.ndarray:
     """Of each predicted class, the fraction that was right (NaN if never predicted)."""
     totals = matrix.sum(axis=0)
     return np.where(totals > 0, np.diag(matrix) / np.maximum(totals, 1), np.nan)
+
+
+def accuracy(matrix: np.ndarray) -> float:
+    """The fraction on the diagonal (NaN for an empty matrix)."""
+    total = matrix.sum()
+    return float(np.trace(matrix) / total) if total else float("nan")
+
+
+def cell_members(y_true: np.ndarray, y_pred: np.ndarray, true_class: int,
+                 predicted_class: int) -> np.ndarray:
+    """Positions of the examples counted in one cell of the confusion matrix."""
+    return np.flatnonzero((np.asarray(y_true) == true_class)
+                          & (np.asarray(y_pred) == predicted_class))

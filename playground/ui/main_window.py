@@ -17,6 +17,8 @@ from playground.core.history import History
 from playground.core.spec import NetworkSpec, default_spec
 from playground.core.split import prepare
 from playground.ui import main_thread_gc, theme
+from playground.ui.confusion_view import ConfusionView
+from playground.ui.data_explorer import DataExplorer
 from playground.ui.decision_map import DecisionMap
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -99,6 +101,13 @@ class MainWindow(QMainWindow):
                           Qt.DockWidgetArea.BottomDockWidgetArea)
         self.explainer = ForwardExplainer()
         self.insights.add("Explain this prediction", "explainDock", self.explainer,
+                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        confusion = ConfusionView(self.dataset)
+        confusion.rowChosen.connect(self.insights.load_row)
+        self.insights.add("Confusion matrix", "confusionDock", confusion)
+        explorer = DataExplorer(self.dataset)
+        explorer.rowChosen.connect(self.insights.load_row)
+        self.insights.add("Data explorer", "dataExplorerDock", explorer,
                           Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.project_file = ProjectFile(self)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-# Positive weights and activations in blue, negative in orange (as in the classic
-# web playground); both stay distinguishable for the common colour-vision deficiencies.
-CLASS_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2",
-                 "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac"]
+# One colour per class, shared by every view: the Okabe–Ito palette, whose colours stay
+# distinct for the common colour-vision deficiencies and read on light and dark
+# backgrounds. The first three follow the penguin pictures people know (Adelie orange,
+# Gentoo teal, Chinstrap purple) and keep clear of the blue/orange of weight signs.
+CLASS_COLOURS = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#0072b2",
+                 "#f0e442", "#999999"]
 
 
 def palette() -> QPalette:
@@ -51,6 +53,17 @@ def warning() -> QColor:
 
 def class_colour(i: int) -> QColor:
     return QColor(CLASS_COLOURS[i % len(CLASS_COLOURS)])
+
+
+def class_colours(n: int) -> list[QColor]:
+    """The colours of classes 0 … n−1 (they repeat after eight)."""
+    return [class_colour(i) for i in range(n)]
+
+
+def readable_on(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on `fill`."""
+    luminance = 0.299 * fill.redF() + 0.587 * fill.greenF() + 0.114 * fill.blueF()
+    return QColor("black") if luminance > 0.55 else QColor("white")
 
 
 def blend(a: QColor, b: QColor, t: float) -> QColor:
