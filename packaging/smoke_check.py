@@ -112,7 +112,9 @@ def validate(cmd: list[str]) -> None:
 
 def compare_startup(exe: Path, venv_playground: Path, home: Path, repeats: int) -> None:
     env = clean_env(home)
-    venv_env = {**env, "PATH": f"{venv_playground.parent}:{env['PATH']}"}
+    # A non-editable install has the package but not resources/ (the bundle carries both).
+    venv_env = {**env, "PATH": f"{venv_playground.parent}:{env['PATH']}",
+                "PLAYGROUND_RESOURCES": str(PACKAGING.parent / "resources")}
     cold = drop_page_cache()
     bundled_first = seconds_to_paint([str(exe)], env)
     if cold:
