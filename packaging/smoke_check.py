@@ -82,6 +82,10 @@ def check_bundle(exe: Path, home: Path) -> None:
     prediction = json.loads(out.stdout.splitlines()[-1])
     print(f"predict (bundled): {prediction['label']} "
           f"p={max(prediction['probabilities'].values()):.3f}")
+    onnx = home / "penguins.onnx"
+    run([str(exe), "export", "--model", str(project), "--format", "onnx", "--out", str(onnx)],
+        env)
+    print(f"export --format onnx (bundled): {onnx.stat().st_size} bytes")
     seconds = seconds_to_paint([str(exe)], env)
     print(f"window (bundled): opened, first paint after {seconds:.2f} s, closed")
 
