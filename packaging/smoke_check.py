@@ -82,6 +82,10 @@ def check_bundle(exe: Path, home: Path) -> None:
     prediction = json.loads(out.stdout.splitlines()[-1])
     print(f"predict (bundled): {prediction['label']} "
           f"p={max(prediction['probabilities'].values()):.3f}")
+    onnx = home / "penguins.onnx"
+    run([str(exe), "export", "--model", str(project), "--format", "onnx", "--out", str(onnx)],
+        env)
+    print(f"export --format onnx (bundled): {onnx.stat().st_size} bytes")
     seconds = seconds_to_paint([str(exe)], env)
     print(f"window (bundled): opened, first paint after {seconds:.2f} s, closed")
 
@@ -112,7 +116,9 @@ def validate(cmd: list[str]) -> None:
 
 def compare_startup(exe: Path, venv_playground: Path, home: Path, repeats: int) -> None:
     env = clean_env(home)
-    venv_env = {**env, "PATH": f"{venv_playground.parent}:{env['PATH']}"}
+    # A non-editable install has the package but not resources/ (the bundle carries both).
+    venv_env = {**env, "PATH": f"{venv_playground.parent}:{env['PATH']}",
+                "PLAYGROUND_RESOURCES": str(PACKAGING.parent / "resources")}
     cold = drop_page_cache()
     bundled_first = seconds_to_paint([str(exe)], env)
     if cold:

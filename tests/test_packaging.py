@@ -65,7 +65,8 @@ def test_spec_excludes_unused_qt_modules_and_dev_tools():
                    "PySide6.QtQuick", "PySide6.QtMultimedia", "PySide6.QtPdf",
                    "onnxruntime", "pytest", "hypothesis"):
         assert module in excluded
-    used = {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg"}
+    used = {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg",
+            "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets"}  # pyqtgraph imports these
     assert not used & excluded
 
 
