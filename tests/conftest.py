@@ -9,11 +9,34 @@ _sandbox = tempfile.mkdtemp(prefix="playground-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_sandbox, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_sandbox, "data")
 
+import importlib.util  # noqa: E402
+
 import pytest  # noqa: E402
+
+# The engine's tests also run where Qt is not installed (a GPU machine: tests/test_cuda.py).
+HAS_QT = importlib.util.find_spec("PySide6") is not None
+
+
+@pytest.fixture(scope="session")
+def penguins():
+    from playground.core.dataset import load_penguins
+
+    return load_penguins()
+
+
+@pytest.fixture(scope="session")
+def data(penguins):
+    """The default split: 20 % validation, seed 0."""
+    from playground.core.split import prepare
+
+    return prepare(penguins, 0.2, 0)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _qt_test_mode():
+    if not HAS_QT:
+        yield
+        return
     from PySide6.QtCore import QCoreApplication, QStandardPaths
 
     QStandardPaths.setTestModeEnabled(True)
@@ -25,6 +48,8 @@ def _qt_test_mode():
 @pytest.fixture(autouse=True)
 def _no_real_dialogs(monkeypatch):
     """A test that forgets to fake the dialog seam fails at once instead of hanging CI."""
+    if not HAS_QT:
+        return
     from playground.ui import dialogs
 
     def refuse(self, *args, **kwargs):

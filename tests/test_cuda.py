@@ -1,7 +1,7 @@
 """Training on CUDA, and the automatic choice between the CPU and a GPU.
 
 The CUDA tests run only where a GPU is present (CI has none; they were run on an
-H200 through the `device` tool with `pytest --noconftest tests/test_cuda.py`).
+H200 through the `device` tool; conftest.py needs no Qt for them).
 """
 
 import numpy as np
@@ -10,23 +10,11 @@ import torch
 
 from playground.core import devices
 from playground.core.config import TrainingConfig
-from playground.core.dataset import load_penguins
 from playground.core.project import load_project, project_from_trainer, save_project
 from playground.core.spec import LayerSpec, NetworkSpec, default_spec
-from playground.core.split import prepare
 from playground.core.trainer import Trainer
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
-
-
-@pytest.fixture(scope="module")
-def penguins():
-    return load_penguins()
-
-
-@pytest.fixture(scope="module")
-def data(penguins):
-    return prepare(penguins, 0.2, 0)
 
 
 def test_auto_keeps_a_tiny_network_on_the_cpu_even_with_a_gpu(monkeypatch):

@@ -6,17 +6,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from playground.core.dataset import load_csv, load_penguins
+from playground.core.dataset import load_csv
 from playground.core.errors import DataError
 from playground.core.resources import resources_dir
 from playground.core.split import Standardizer, prepare, stratified_split
 
 FEATURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
-
-
-@pytest.fixture(scope="module")
-def penguins():
-    return load_penguins()
 
 
 def write_csv(path, text):

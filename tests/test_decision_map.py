@@ -26,7 +26,7 @@ def train(qtbot, window, epochs):  # noqa: F811
 def torch_classes(window, view):  # noqa: F811
     """The class of every cell, computed by PyTorch from a copy of the trained model."""
     trainer = trainer_from_project(window.capture_project(), window.dataset)
-    ix, iy = view._axes()
+    ix, iy = view.scatter.axes()
     gx, gy = view.axes_values
     rows = np.repeat(window.prediction.values()[None, :], len(gx) * len(gy), axis=0)
     rows[:, ix] = np.tile(gx, len(gy))
@@ -46,7 +46,7 @@ def test_the_map_is_the_models_prediction_over_the_plane(qtbot, window):  # noqa
     # At the current penguin the map shows the class the prediction panel names.
     raw = window.prediction.values()
     predicted = window.dataset.class_names.index(find(window, "predictedLabel").text())
-    ix, iy = view._axes()
+    ix, iy = view.scatter.axes()
     assert view.class_at(raw[ix], raw[iy]) == predicted
     # ... in that class's colour (blended toward the background, never toward another).
     row = int(np.abs(view.axes_values[1] - raw[iy]).argmin())
@@ -65,7 +65,7 @@ def test_the_map_is_the_models_prediction_over_the_plane(qtbot, window):  # noqa
     assert int(np.argmin([off_line(h) for h in hues])) == predicted
 
     # The star marks the penguin.
-    x, y = view.marker.getData()
+    x, y = view.scatter.marker.getData()
     assert (x[0], y[0]) == (raw[ix], raw[iy])
 
 
@@ -83,10 +83,13 @@ def test_held_features_and_axes_follow_the_person(qtbot, window):  # noqa: F811
     # New axes: the points are the data set's values on those features.
     find(window, "mapXInput", QComboBox).setCurrentIndex(2)
     find(window, "mapYInput", QComboBox).setCurrentIndex(3)
-    x, y = view.points.getData()
-    np.testing.assert_array_equal(x, window.dataset.x[:, 2])
-    np.testing.assert_array_equal(y, window.dataset.x[:, 3])
-    assert view.marker.getData()[0][0] == 230
+    for dots in view.scatter.species:
+        x, y = dots.getData()
+        rows = np.array([p.data() for p in dots.points()], dtype=int)
+        np.testing.assert_array_equal(x, window.dataset.x[rows, 2])
+        np.testing.assert_array_equal(y, window.dataset.x[rows, 3])
+    assert sum(len(d.getData()[0]) for d in view.scatter.species) == len(window.dataset.y)
+    assert view.scatter.marker.getData()[0][0] == 230
 
 
 def test_a_hidden_map_costs_nothing(qtbot, window, monkeypatch):  # noqa: F811

@@ -15,7 +15,7 @@ from safetensors.numpy import load as st_load
 
 from playground.cli import main
 from playground.core.config import TrainingConfig
-from playground.core.dataset import load_csv, load_penguins
+from playground.core.dataset import load_csv
 from playground.core.errors import ProjectError
 from playground.core.export_onnx import export_onnx
 from playground.core.export_script import export_script, render_script, script_config
@@ -34,11 +34,6 @@ CONFIG = TrainingConfig(optimizer="adam", learning_rate=0.01, batch_size=32, epo
                         seed=3, device="cpu")
 SCRIPT_TIMEOUT = 120
 TORCHRUN_TIMEOUT = 180
-
-
-@pytest.fixture(scope="module")
-def penguins():
-    return load_penguins()
 
 
 def train(dataset, spec, config, epochs):

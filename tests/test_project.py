@@ -15,7 +15,7 @@ from safetensors.numpy import save as st_save
 from playground.core import atomic_write
 from playground.core import project as project_module
 from playground.core.config import OPTIMIZERS, TrainingConfig
-from playground.core.dataset import load_csv, load_penguins
+from playground.core.dataset import load_csv
 from playground.core.errors import ProjectError
 from playground.core.project import (
     FORMAT,
@@ -34,11 +34,6 @@ from playground.core.trainer import Trainer
 
 CURVES = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
 SPEC = NetworkSpec(4, 3, (LayerSpec(10, "relu", 0.2), LayerSpec(6, "tanh")))
-
-
-@pytest.fixture(scope="module")
-def penguins():
-    return load_penguins()
 
 
 def new_trainer(dataset, spec=SPEC, **config) -> Trainer:

@@ -8,7 +8,6 @@ import torch
 from torch import nn
 
 from playground.core.config import TrainingConfig
-from playground.core.dataset import load_penguins
 from playground.core.errors import SpecError
 from playground.core.forward import WeightSnapshot, activate, forward_pass, softmax
 from playground.core.history import METRICS
@@ -17,16 +16,6 @@ from playground.core.split import prepare
 from playground.core.trainer import Trainer
 
 CURVES = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
-
-
-@pytest.fixture(scope="module")
-def penguins():
-    return load_penguins()
-
-
-@pytest.fixture(scope="module")
-def data(penguins):
-    return prepare(penguins, 0.2, 0)
 
 
 def make(data, spec=None, **config) -> Trainer:

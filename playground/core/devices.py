@@ -17,7 +17,7 @@ def available_devices() -> list[str]:
 
 # Below this many multiply-adds per batch a GPU trains slower than the CPU: each
 # operation's launch cost (microseconds) outweighs its arithmetic. Measured with
-# `playground bench --headless` on an H200 with 16 CPU cores (docs/bench/): the
+# `playground bench --headless` on an H200 with 16 CPU cores (resources/bench/): the
 # penguin network (15k) ran 1,065 epochs/s on the CPU and 632 on CUDA; at 5.3M the
 # CPU still won, at 10.7M they tied, from 38M on CUDA won (2.2× at 38M, 4.5× at 574M).
 GPU_WORK = 10_000_000

@@ -96,7 +96,8 @@ class MainWindow(QMainWindow):
         }
 
         self.insights = InsightViews(self)  # see-inside views; each adds its dock here
-        self.decision_map = DecisionMap()
+        self.decision_map = DecisionMap(self.dataset)
+        self.decision_map.scatter.rowChosen.connect(self.insights.load_row)
         self.insights.add("Decision map", "decisionMapDock", self.decision_map,
                           Qt.DockWidgetArea.BottomDockWidgetArea)
         self.explainer = ForwardExplainer()
