@@ -9,7 +9,7 @@ from playground.core.project import trainer_from_project
 
 def open_map(qtbot, window):  # noqa: F811
     window.docks["decisionMapDock"].show()
-    view = window.decision_map
+    view = window.insights.view("decisionMapDock")
     qtbot.waitUntil(lambda: view.classes is not None, timeout=10_000)
     return view
 
@@ -94,7 +94,8 @@ def test_held_features_and_axes_follow_the_person(qtbot, window):  # noqa: F811
 
 def test_a_hidden_map_costs_nothing(qtbot, window, monkeypatch):  # noqa: F811
     calls = []
-    monkeypatch.setattr(window.decision_map, "show_state", calls.append)
+    assert "decisionMapDock" not in window.insights.views  # not even built until shown
+    monkeypatch.setattr(window.insights.view("decisionMapDock"), "show_state", calls.append)
     assert not window.docks["decisionMapDock"].isVisible()  # closed until asked for
     train(qtbot, window, 100)
     window.insights.state_changed()

@@ -28,7 +28,7 @@ def test_every_step_matches_pytorch_and_the_loss_is_minus_log_p(qtbot, window): 
     train(qtbot, window, 120)
     window.insights.load_row(int(window._split.val_index[0]))  # a penguin with a known species
     window.insights.refresh()
-    e = window.explainer.explanation
+    e = window.insights.view("explainDock").explanation
     assert e is not None and e.true_class == int(window.dataset.y[window._split.val_index[0]])
 
     trainer = trainer_from_project(window.capture_project(), window.dataset)
@@ -56,7 +56,7 @@ def test_an_edited_penguin_has_no_known_species_and_no_loss(qtbot, window):  # n
 
     find(window, "featureInput:body_mass_g", QDoubleSpinBox).setValue(5000)
     window.insights.refresh()
-    e = window.explainer.explanation
+    e = window.insights.view("explainDock").explanation
     assert e.true_class is None and e.loss is None
     assert "validation set" in find(window, "explainText").toPlainText()
 

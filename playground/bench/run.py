@@ -23,8 +23,8 @@ class Sizes:
     startup_repeats: int
 
 
-FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 3)
-QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 1)
+FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7)
+QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3)
 
 
 def run(quick: bool, log=print) -> dict:

@@ -17,12 +17,8 @@ from playground.core.history import History
 from playground.core.spec import NetworkSpec, default_spec
 from playground.core.split import prepare
 from playground.ui import main_thread_gc, theme
-from playground.ui.confusion_view import ConfusionView
-from playground.ui.data_explorer import DataExplorer
-from playground.ui.decision_map import DecisionMap
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
-from playground.ui.forward_explainer import ForwardExplainer
 from playground.ui.frame_budget import FrameBudget
 from playground.ui.insight_views import InsightViews
 from playground.ui.network_editor import NetworkEditor
@@ -95,21 +91,8 @@ class MainWindow(QMainWindow):
                                 Qt.DockWidgetArea.BottomDockWidgetArea),
         }
 
-        self.insights = InsightViews(self)  # see-inside views; each adds its dock here
-        self.decision_map = DecisionMap(self.dataset)
-        self.decision_map.scatter.rowChosen.connect(self.insights.load_row)
-        self.insights.add("Decision map", "decisionMapDock", self.decision_map,
-                          Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.explainer = ForwardExplainer()
-        self.insights.add("Explain this prediction", "explainDock", self.explainer,
-                          Qt.DockWidgetArea.BottomDockWidgetArea)
-        confusion = ConfusionView(self.dataset)
-        confusion.rowChosen.connect(self.insights.load_row)
-        self.insights.add("Confusion matrix", "confusionDock", confusion)
-        explorer = DataExplorer(self.dataset)
-        explorer.rowChosen.connect(self.insights.load_row)
-        self.insights.add("Data explorer", "dataExplorerDock", explorer,
-                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.insights = InsightViews(self)  # see-inside views, each built when first shown
+        self._add_insight_views()
 
         self.project_file = ProjectFile(self)
         self.exports = ExportActions(self)
@@ -149,6 +132,42 @@ class MainWindow(QMainWindow):
         self.controller.set_input(self.prediction.values())
         self.editor.view.setFocus()
         self.project_file.mark_clean()  # building the window is not an edit
+
+    def _add_insight_views(self) -> None:
+        """Each view's module is imported by its builder too: nothing of them is paid for
+        at start-up until a person opens one."""
+        views, bottom = self.insights, Qt.DockWidgetArea.BottomDockWidgetArea
+
+        def decision_map():
+            from playground.ui.decision_map import DecisionMap
+
+            view = DecisionMap(self.dataset)
+            view.scatter.rowChosen.connect(views.load_row)
+            return view
+
+        def confusion():
+            from playground.ui.confusion_view import ConfusionView
+
+            view = ConfusionView(self.dataset)
+            view.rowChosen.connect(views.load_row)
+            return view
+
+        def explorer():
+            from playground.ui.data_explorer import DataExplorer
+
+            view = DataExplorer(self.dataset)
+            view.rowChosen.connect(views.load_row)
+            return view
+
+        views.add("Decision map", "decisionMapDock", decision_map, bottom)
+        def explainer():
+            from playground.ui.forward_explainer import ForwardExplainer
+
+            return ForwardExplainer()
+
+        views.add("Explain this prediction", "explainDock", explainer, bottom)
+        views.add("Confusion matrix", "confusionDock", confusion)
+        views.add("Data explorer", "dataExplorerDock", explorer, bottom)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
