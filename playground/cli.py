@@ -38,6 +38,9 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=d.batch_size,
                    help="rows per batch; 0 = the whole training set (default)")
     p.add_argument("--epochs", type=int, default=d.epochs)
+    p.add_argument("--patience", type=int, default=d.patience, metavar="EPOCHS",
+                   help="early stopping: stop when the validation loss has not improved for "
+                        "this many epochs and keep the best epoch's weights (default: 0, off)")
     p.add_argument("--weight-decay", type=float, default=d.weight_decay)
     p.add_argument("--val-fraction", type=float, default=d.val_fraction)
     p.add_argument("--seed", type=int, default=d.seed)

@@ -269,6 +269,24 @@ def test_script_under_torchrun_shards_the_rows_and_learns(penguins, tmp_path):
                                atol=1e-4)
 
 
+def test_script_stops_early_like_the_app(penguins, tmp_path):
+    spec = NetworkSpec(4, 3, (LayerSpec(64), LayerSpec(64)))
+    config = TrainingConfig(learning_rate=0.05, epochs=3000, patience=20, device="cpu")
+    trainer = Trainer(prepare(penguins, config.val_fraction, config.seed), spec, config)
+    stats = trainer.run(3000)
+    assert stats.stopped_early
+    script, _ = export_script(project_from_trainer(trainer, penguins), tmp_path / "es")
+    metrics = tmp_path / "metrics.json"
+    done = subprocess.run([sys.executable, script.name, "--metrics", str(metrics)],
+                          cwd=script.parent, capture_output=True, text=True,
+                          timeout=SCRIPT_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert "stopped early" in done.stdout
+    history = script_metrics(metrics)["history"]
+    # The same run, step for step, so it stops at the same epoch as the app did.
+    assert history["epoch"][-1] == trainer.epoch
+
+
 def test_script_needs_the_unchanged_data_file(penguins, tmp_path):
     csv = tmp_path / "birds.csv"
     csv.write_bytes(Path(penguins.identity["path"]).read_bytes())

@@ -9,6 +9,7 @@ import numpy as np
 
 from playground.cli import UsageError, print_json
 from playground.commands.progress import ProgressBar
+from playground.core.history import METRICS
 
 
 def load_data(args):
@@ -30,7 +31,7 @@ def config_from_args(args):
     return TrainingConfig(optimizer=args.optimizer, learning_rate=args.lr,
                           batch_size=args.batch_size, epochs=args.epochs,
                           weight_decay=args.weight_decay, val_fraction=args.val_fraction,
-                          seed=args.seed, device=args.device)
+                          seed=args.seed, device=args.device, patience=args.patience)
 
 
 def run_train(args) -> int:
@@ -50,13 +51,15 @@ def run_train(args) -> int:
     stop = threading.Event()  # the first Ctrl+C ends training early and still reports
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        seconds, diverged = _train(trainer, config.epochs, stop)
+        seconds, diverged, stopped_early = _train(trainer, config.epochs, stop)
     finally:
         signal.signal(signal.SIGINT, previous)
 
     report = _report(trainer, dataset, seconds)
     device = describe_device(trainer.device)
     _print_table(report, dataset, trainer, device, seconds, diverged, stop.is_set())
+    if stopped_early:
+        print(stopped_early)
     if args.out:
         from playground.core.project import project_from_trainer, save_project
 
@@ -66,7 +69,8 @@ def run_train(args) -> int:
         print_json({"epochs": trainer.epoch, "train_loss": report["train_loss"],
                     "val_loss": report["val_loss"], "train_accuracy": report["train_accuracy"],
                     "val_accuracy": report["val_accuracy"], "device": device,
-                    "seconds": round(seconds, 6), "diverged": diverged})
+                    "seconds": round(seconds, 6), "diverged": diverged,
+                    "stopped_early": stopped_early})
     return 0
 
 
@@ -81,22 +85,26 @@ def _check_writable(path: str) -> None:
         raise UsageError(f"--out {path}: the folder {folder} is not writable")
 
 
-def _train(trainer, epochs: int, stop: threading.Event) -> tuple[float, str | None]:
-    """Run in chunks sized to report about ten times a second; return the seconds."""
+def _train(trainer, epochs: int, stop: threading.Event) -> tuple[float, str | None, str | None]:
+    """Run in chunks sized to report about ten times a second; return the seconds, and
+    why training ended before the limit (divergence, early stopping), if it did."""
     bar = ProgressBar(epochs)
-    chunk, spent, diverged = 1, 0.0, None
+    chunk, spent, diverged, stopped_early = 1, 0.0, None, None
     while trainer.epoch < epochs and not stop.is_set():
         stats = trainer.run(min(chunk, epochs - trainer.epoch), stop.is_set)
         spent += stats.seconds
         if stats.diverged:
             diverged = stats.diverged
             break
+        if stats.stopped_early:
+            stopped_early = stats.stopped_early
+            break
         if len(stats):
             per_epoch = stats.seconds / len(stats)
             chunk = max(1, min(chunk * 2, int(0.1 / max(per_epoch, 1e-9))))
             bar.update(trainer.epoch, f"val acc {stats.val_accuracy[-1]:.3f}")
     bar.close()
-    return spent, diverged
+    return spent, diverged, stopped_early
 
 
 def _report(trainer, dataset, seconds) -> dict:
@@ -105,9 +113,10 @@ def _report(trainer, dataset, seconds) -> dict:
     h = trainer.history
     probs = trainer.predict_proba(trainer.data.val_x)
     matrix = confusion_matrix(trainer.data.val_y, probs.argmax(1), dataset.n_classes)
-    return {"train_loss": h.last("train_loss"), "val_loss": h.last("val_loss"),
-            "train_accuracy": h.last("train_accuracy"),
-            "val_accuracy": h.last("val_accuracy"), "confusion": matrix}
+    # After early stopping the model holds its best epoch's weights: report that epoch.
+    row = (trainer.restored_epoch or trainer.epoch) - 1
+    values = {m: float(h[m][row]) if row >= 0 else float("nan") for m in METRICS}
+    return values | {"confusion": matrix}
 
 
 def _print_table(r, dataset, trainer, device, seconds, diverged, interrupted) -> None:

@@ -26,6 +26,9 @@ class TrainingConfig:
     val_fraction: float = 0.2
     seed: int = 0
     device: str = "auto"
+    # Early stopping: stop once the validation loss has not improved for this many
+    # epochs, and go back to the weights of its best epoch. 0 = off.
+    patience: int = 0
 
     def __post_init__(self) -> None:
         # Keep the validated values: a whole float such as 16.0 from JSON is accepted, but
@@ -42,6 +45,7 @@ class TrainingConfig:
         keep("val_fraction", _float_field("val_fraction", self.val_fraction, 0.05, 0.9))
         keep("seed", _int_field("seed", self.seed, 0, 2**63 - 1))
         _choice_field("device", self.device, DEVICES)
+        keep("patience", _int_field("patience", self.patience, 0, MAX_EPOCHS))
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

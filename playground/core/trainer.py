@@ -17,6 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from playground.core import early_stopping
 from playground.core.config import TrainingConfig
 from playground.core.devices import (
     cpu_threads_for,
@@ -24,6 +25,7 @@ from playground.core.devices import (
     use_cpu_threads,
     work_per_batch,
 )
+from playground.core.early_stopping import BestSoFar
 from playground.core.errors import SpecError
 from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS, History
@@ -46,6 +48,7 @@ class EpochStats:
     seconds: float = 0.0
     diverged: str | None = None  # "diverged at epoch N …" when a loss became NaN/inf
     interrupted: bool = False  # a stop request arrived; the partial epoch was undone
+    stopped_early: str | None = None  # "stopped early at epoch N …" (early stopping)
 
     def __len__(self) -> int:
         return len(self.epochs)
@@ -82,6 +85,12 @@ class Trainer:
         self.optimizer = make_optimizer(config, self.model.parameters())
         self.epoch = 0
         self.history = History()
+        # Early stopping: the best validation loss so far (host) and, on the device, the
+        # weights of that epoch, updated every epoch without a host read.
+        self.best = BestSoFar()
+        self._best_params: list[torch.Tensor] | None = None
+        self._best_loss: torch.Tensor | None = None
+        self.restored_epoch: int | None = None  # the weights are this epoch's (early stop)
 
     # --- settings that apply between epochs, keeping the weights ----------------
     def set_learning_rate(self, lr: float) -> None:
@@ -105,6 +114,12 @@ class Trainer:
     def set_epoch_limit(self, epochs: int) -> None:
         self.config = replace(self.config, epochs=epochs)
 
+    def set_patience(self, patience: int) -> None:
+        """Early stopping on (> 0) or off; a new patience counts from this epoch."""
+        self.config = replace(self.config, patience=patience)
+        self.best = BestSoFar()
+        self._best_params = self._best_loss = None
+
     # --- training ----------------------------------------------------------------
     def run(self, n_epochs: int, should_stop: Callable[[], bool] | None = None) -> EpochStats:
         """Train `n_epochs` epochs (fewer if stopped or diverged) and return their statistics.
@@ -113,6 +128,7 @@ class Trainer:
         promptly; the interrupted epoch is undone, so epochs are always whole.
         """
         start = time.perf_counter()
+        self.restored_epoch = None
         if self.device.type == "cpu":
             n = len(self._y)
             use_cpu_threads(cpu_threads_for(self.spec, min(self.config.batch_size or n, n)))
@@ -133,14 +149,52 @@ class Trainer:
                 values = values[:0]
             if len(bad):
                 diverged = self._divergence_message(self.epoch + len(values) + 1)
+        stopped_early = None
+        if self.config.patience and len(values):
+            values, stopped_early = self._early_stop(values, checkpoint)
         first = self.epoch + 1
         self.epoch += len(values)
         stats = EpochStats(np.arange(first, self.epoch + 1, dtype=np.float64),
                            *(values[:, i] for i in range(4)),
                            seconds=time.perf_counter() - start, diverged=diverged,
-                           interrupted=interrupted)
+                           interrupted=interrupted, stopped_early=stopped_early)
         self.history.extend(stats.epochs, **stats.metrics())
         return stats
+
+    def _early_stop(self, values: np.ndarray, checkpoint: dict) -> tuple[np.ndarray, str | None]:
+        """Find where patience ran out in this chunk; if it did, drop the epochs after it
+        (replayed from the checkpoint) and go back to the best epoch's weights."""
+        stop, best = early_stopping.scan(values[:, 1], self.epoch + 1, self.best,
+                                         self.config.patience)
+        if stop is None:
+            self.best = best
+            return values, None
+        if stop + 1 < len(values):  # epochs past the stop: do exactly stop + 1 instead
+            self._restore(checkpoint)
+            values = self._to_host(self._epochs(stop + 1, None)[0])
+        with torch.no_grad():
+            for param, kept in zip(self.model.parameters(), self._best_params, strict=True):
+                param.copy_(kept)
+        stopped_at = self.epoch + stop + 1
+        self.restored_epoch = best.epoch
+        message = (f"Stopped early at epoch {stopped_at}: the validation loss has not "
+                   f"improved for {self.config.patience} epochs. The weights of epoch "
+                   f"{best.epoch} (validation loss {best.loss:.4f}) are restored.")
+        # Training on from here is a new wait of `patience` epochs.
+        self.best = BestSoFar(best.loss, stopped_at)
+        return values, message
+
+    def _track_best(self, val_loss: torch.Tensor) -> None:
+        """Keep the weights of the epoch with the lowest validation loss, on the device,
+        with no host read: a select per parameter instead of an `if`."""
+        params = [p.detach() for p in self.model.parameters()]
+        if self._best_params is None:
+            self._best_params = [p.clone() for p in params]
+            self._best_loss = torch.tensor(self.best.loss, device=val_loss.device)
+        improved = val_loss < self._best_loss
+        self._best_loss = torch.where(improved, val_loss, self._best_loss)
+        for kept, p in zip(self._best_params, params, strict=True):
+            kept.copy_(torch.where(improved, p, kept))
 
     def _epochs(self, n: int, should_stop) -> tuple[list[torch.Tensor], bool]:
         results = []
@@ -181,6 +235,9 @@ class Trainer:
             val_logits = model(self._vx)
             val_loss = F.cross_entropy(val_logits, self._vy)
             val_hits = (val_logits.argmax(1) == self._vy).sum()
+        if self.config.patience:
+            with torch.no_grad():
+                self._track_best(val_loss.clone())
         return torch.stack([loss_sum / n, val_loss, hits / n, val_hits / len(self._vy)])
 
     @staticmethod
@@ -196,14 +253,22 @@ class Trainer:
                 f"than {lr:g} (e.g. {lr / 10:g}), or another optimizer such as adam.")
 
     def _checkpoint(self) -> dict:
+        best = None
+        if self._best_params is not None:
+            best = ([p.clone() for p in self._best_params], self._best_loss.clone())
         return {"model": {k: v.detach().clone() for k, v in self.model.state_dict().items()},
                 "optimizer": copy.deepcopy(self.optimizer.state_dict()),
-                "generator": self._gen.get_state()}
+                "generator": self._gen.get_state(), "best": best}
 
     def _restore(self, checkpoint: dict) -> None:
         self.model.load_state_dict(checkpoint["model"])
         self.optimizer.load_state_dict(copy.deepcopy(checkpoint["optimizer"]))
         self._gen.set_state(checkpoint["generator"])
+        if checkpoint["best"] is None:
+            self._best_params = self._best_loss = None
+        else:
+            params, loss = checkpoint["best"]
+            self._best_params, self._best_loss = [p.clone() for p in params], loss.clone()
 
     # --- looking at the model without touching it ------------------------------------
     def snapshot(self) -> WeightSnapshot:

@@ -29,7 +29,7 @@ OPTIMIZER_NAMES = {
     "adamw": "AdamW",
     "rmsprop": "RMSprop",
 }
-LIVE = ("optimizer", "learning_rate", "batch_size", "epochs", "weight_decay")
+LIVE = ("optimizer", "learning_rate", "batch_size", "epochs", "weight_decay", "patience")
 AT_RESET = ("val_fraction", "seed", "device")
 
 
@@ -78,6 +78,13 @@ class TrainingControls(QWidget):
         self.epochs.setRange(1, 100_000_000)
         self.epochs.setGroupSeparatorShown(True)
         self.epochs.setToolTip("Training pauses when it reaches this many epochs")
+        self.patience = QSpinBox(objectName="patienceInput")
+        self.patience.setRange(0, 1_000_000)
+        self.patience.setSpecialValueText("off")
+        self.patience.setSuffix(" epochs")
+        self.patience.setToolTip("Early stopping: pause once the validation loss has not "
+                                 "improved for this many epochs, and go back to the weights "
+                                 "of its best epoch (guards against overfitting); off = 0")
         self.weight_decay = LogSpinBox(objectName="weightDecayInput")
         self.weight_decay.setDecimals(6)
         self.weight_decay.setRange(0.0, 1.0)
@@ -106,6 +113,7 @@ class TrainingControls(QWidget):
         form.addRow("Learning rate", self.learning_rate)
         form.addRow("Batch size", self.batch_size)
         form.addRow("Epoch limit", self.epochs)
+        form.addRow("Early stopping", self.patience)
         form.addRow("Weight decay", self.weight_decay)
         form.addRow("Validation share", self.val_fraction)
         form.addRow("Seed", self.seed)
@@ -118,7 +126,8 @@ class TrainingControls(QWidget):
         self._applied = config  # what the running trainer uses, for the "at Reset" hint
         self.set_config(config)
         self.optimizer.currentIndexChanged.connect(self._on_live)
-        for spin in (self.learning_rate, self.batch_size, self.epochs, self.weight_decay):
+        for spin in (self.learning_rate, self.batch_size, self.epochs, self.weight_decay,
+                     self.patience):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._on_live)
         for spin in (self.val_fraction, self.seed):
@@ -140,13 +149,14 @@ class TrainingControls(QWidget):
 
     def set_config(self, config: TrainingConfig) -> None:
         widgets = (self.optimizer, self.learning_rate, self.batch_size, self.epochs,
-                   self.weight_decay, self.val_fraction, self.seed, self.device)
+                   self.weight_decay, self.val_fraction, self.seed, self.device, self.patience)
         for w in widgets:
             w.blockSignals(True)
         self.optimizer.setCurrentIndex(OPTIMIZERS.index(config.optimizer))
         self.learning_rate.setValue(config.learning_rate)
         self.batch_size.setValue(config.batch_size)
         self.epochs.setValue(config.epochs)
+        self.patience.setValue(config.patience)
         self.weight_decay.setValue(config.weight_decay)
         self.val_fraction.setValue(config.val_fraction)
         self.seed.setValue(config.seed)
@@ -164,7 +174,8 @@ class TrainingControls(QWidget):
         return TrainingConfig(self.optimizer.currentData(), self.learning_rate.value(),
                               self.batch_size.value(), self.epochs.value(),
                               self.weight_decay.value(), round(self.val_fraction.value(), 4),
-                              self.seed.value(), self.device.currentData())
+                              self.seed.value(), self.device.currentData(),
+                              self.patience.value())
 
     def mark_applied(self) -> None:
         """A Reset has used the current settings."""

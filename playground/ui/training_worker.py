@@ -94,7 +94,7 @@ class TrainingWorker(QObject):
 
     # --- called from the GUI thread (thread-safe) ---------------------------------
     def set_live(self, **values) -> None:
-        """learning_rate, weight_decay, batch_size, optimizer, epochs (the limit)."""
+        """learning_rate, weight_decay, batch_size, optimizer, epochs (the limit), patience."""
         with self._lock:
             self._live.values.update(values)
 
@@ -213,11 +213,11 @@ class TrainingWorker(QObject):
         if len(stats):  # aim for CHUNK_SECONDS of work per tick
             per_epoch = stats.seconds / len(stats)
             self._chunk = max(1, min(self._chunk * 2, int(CHUNK_SECONDS / max(per_epoch, 1e-7))))
-        message = stats.diverged
+        message = stats.diverged or stats.stopped_early
         limit = trainer.epoch >= trainer.config.epochs
         if limit and not message:
             message = f"Reached the epoch limit ({trainer.config.epochs})."
-        if stats.diverged or limit or self.pause_event.is_set():
+        if message or limit or self.pause_event.is_set():
             self._set_running(False)
             self._emit(message=message, diverged=bool(stats.diverged))
             return
@@ -246,7 +246,8 @@ class TrainingWorker(QObject):
         for name, setter in (("learning_rate", t.set_learning_rate),
                              ("weight_decay", t.set_weight_decay),
                              ("batch_size", t.set_batch_size),
-                             ("epochs", t.set_epoch_limit)):
+                             ("epochs", t.set_epoch_limit),
+                             ("patience", t.set_patience)):
             if name in values and values[name] != getattr(t.config, name):
                 setter(values[name])
         if "optimizer" in values and values["optimizer"] != t.config.optimizer:
