@@ -15,7 +15,7 @@ from __future__ import annotations
 
 class FrameBudget:
     def __init__(self, fraction: float = 0.03, min_interval: float = 1 / 30,
-                 max_interval: float = 0.09) -> None:
+                 max_interval: float = 0.085) -> None:
         self.fraction = fraction
         self.min_interval = min_interval
         self.max_interval = max_interval  # ≥ 10 frames a second, with room for chunk edges

@@ -169,6 +169,13 @@ class MainWindow(QMainWindow):
         views.add("Confusion matrix", "confusionDock", confusion)
         views.add("Data explorer", "dataExplorerDock", explorer, bottom)
 
+        def learn():
+            from playground.ui.learn_panel import LearnPanel
+
+            return LearnPanel(self)
+
+        views.add("Learn", "learnDock", learn, Qt.DockWidgetArea.LeftDockWidgetArea)
+
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
         dock.setWidget(widget)

@@ -96,6 +96,9 @@ def build_menus(window) -> dict[str, QAction]:
         view.addAction(dock.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")
+    actions["learn"] = _action(window, "&Learn the concepts", lambda: _open_dock(window,
+                               "learnDock"), QKeySequence(QKeySequence.StandardKey.HelpContents))
+    help_menu.addAction(actions["learn"])
     actions["about"] = _action(window, "&About", lambda: window.dialogs.about(
         "About Neural Network Playground",
         f"<b>Neural Network Playground</b> {__version__}<br>Design a network, watch it "
@@ -104,6 +107,12 @@ def build_menus(window) -> dict[str, QAction]:
     for a in actions.values():
         window.addAction(a)  # shortcuts work even when the menu bar is hidden
     return actions
+
+
+def _open_dock(window, name: str) -> None:
+    dock = window.docks[name]
+    dock.show()
+    dock.raise_()
 
 
 def _menu_twin(window, action: QAction, text: str) -> QAction:

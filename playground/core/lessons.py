@@ -1,0 +1,113 @@
+"""The Learn panel's lessons: one short explanation per concept, each pointing at the
+place in the window where it can be seen and touched.
+
+`targets` are widget object names (shell-style patterns: "featureInput:*" is every
+feature's input). `now` is a line about the network as it is right now, filled
+from facts the window supplies (see `facts` in ui/learn_panel.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    key: str
+    title: str
+    text: str  # simple HTML
+    targets: tuple[str, ...]
+    now: str = ""  # a str.format template over the window's facts
+
+    def now_text(self, facts: dict) -> str:
+        try:
+            return self.now.format(**facts)
+        except (KeyError, ValueError, IndexError):  # a fact not known yet (no network)
+            return ""
+
+
+LESSONS = (
+    Lesson("features", "Features and labels",
+           "Each penguin is described by a few numbers, its <b>features</b>: bill length, "
+           "bill depth, flipper length and body mass. The <b>label</b> is what we want the "
+           "network to tell from them: the species. Training shows the network many "
+           "penguins whose label we know; afterwards it can guess the label of a penguin "
+           "it has never seen. Change a measurement and watch the prediction follow.",
+           ("featureInput:*",),
+           "This data set has {n_features} features and {n_classes} classes."),
+    Lesson("weights", "Weights and biases",
+           "Every connection has a <b>weight</b>: how strongly, and in which direction, one "
+           "neuron's output pushes the next. Blue lines are positive weights, orange "
+           "negative; thicker means larger. Every neuron also has a <b>bias</b>, a number "
+           "added on its own. Learning means finding good values for all of them. Hover "
+           "a line or a neuron to read its numbers.",
+           ("networkView",),
+           "This network has {parameters:,} weights and biases."),
+    Lesson("activations", "Activation functions",
+           "A neuron adds up its weighted inputs and its bias, z = w·x + b, then passes z "
+           "through an <b>activation function</b>. Without one, any stack of layers would "
+           "collapse into a single straight-line model. <b>ReLU</b> keeps positive z and "
+           "turns negatives into 0; <b>tanh</b> and <b>sigmoid</b> squash z into a range. "
+           "Choose a layer's activation on its card above the network.",
+           ("activationInput:*",)),
+    Lesson("layers", "Fully connected layers",
+           "A <b>fully connected</b> (dense) layer joins every neuron of one column to every "
+           "neuron of the next, so each hidden neuron can combine all features in its own "
+           "way. More neurons or more layers let the network draw more complicated "
+           "boundaries between the species, at the price of more weights to learn. Add, "
+           "remove and widen layers with the buttons and the cards.",
+           ("addLayerButton", "removeLayerButton", "layerCard:*"),
+           "Now: {layers} hidden layer(s)."),
+    Lesson("softmax", "Softmax: scores become probabilities",
+           "The output layer gives one score per species. <b>Softmax</b> turns the scores "
+           "into probabilities: each is e to the power of its score, divided by the sum of "
+           "all of them, so they are positive and add up to 100 %. The predicted species is "
+           "the most probable one.",
+           ("probability:*", "predictedLabel")),
+    Lesson("loss", "Loss: how wrong the network is",
+           "The <b>loss</b> measures how far the predictions are from the truth. For "
+           "classification it is the <b>cross-entropy</b>: −log of the probability the "
+           "network gave the true species, averaged over penguins. A confident right answer "
+           "costs almost 0; a confident wrong one costs a lot. Training makes this curve go "
+           "down.",
+           ("lossPlot",),
+           "At epoch {epoch:,} the validation loss is {val_loss}."),
+    Lesson("gradient", "Gradient descent and backpropagation",
+           "<b>Backpropagation</b> works out, for every weight, how the loss would change if "
+           "that weight changed a little: the <b>gradient</b>. <b>Gradient descent</b> then "
+           "moves every weight a small step downhill, against its gradient. The "
+           "<b>learning rate</b> sets the step size: too small and learning crawls, too "
+           "large and the loss jumps about or explodes. The optimizer decides how the "
+           "gradient becomes a step (Adam adapts it per weight).",
+           ("learningRateInput", "optimizerInput"),
+           "The learning rate is {learning_rate:g}."),
+    Lesson("epochs", "Epochs",
+           "One <b>epoch</b> is one pass over all the training penguins. Networks need many "
+           "epochs: each pass nudges the weights a little. Press Step to train exactly one "
+           "epoch and watch the weights and the curves move; Train runs epoch after epoch.",
+           ("stepButton", "trainButton", "epochLabel"),
+           "Trained so far: {epoch:,} epochs."),
+    Lesson("batches", "Batches",
+           "The gradient can be computed on all training penguins at once (one step per "
+           "epoch) or on small <b>batches</b> of them (many smaller, noisier steps per "
+           "epoch). Small batches often learn in fewer epochs, and they are how networks "
+           "train on data too big to look at all at once.",
+           ("batchSizeInput",),
+           "{batch_text}"),
+    Lesson("validation", "Training versus validation data",
+           "Some penguins are held back and never used to change the weights: the "
+           "<b>validation</b> set. If the network does well on the training penguins but "
+           "worse on these, it has memorised instead of learned (<b>overfitting</b>). "
+           "Compare the two curves; early stopping pauses when the validation loss stops "
+           "improving.",
+           ("accuracyPlot", "valFractionInput", "patienceInput"),
+           "{n_train} penguins train the network; {n_val} check it."),
+    Lesson("gpu", "Why a GPU helps",
+           "Training is mostly multiplying large tables of numbers. A <b>GPU</b> does "
+           "thousands of these multiplications at once, so big networks on big data train "
+           "many times faster. But each step also has a fixed cost to start work on the "
+           "GPU: a network as small as this one trains faster on the CPU, which is why "
+           "'automatic' picks the CPU for it.",
+           ("deviceInput", "deviceLabel"),
+           "Training runs on: {device}."),
+)

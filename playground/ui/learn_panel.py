@@ -1,0 +1,148 @@
+"""The Learn panel: one short lesson per concept; choosing one highlights the place
+in the window where that concept can be seen and touched."""
+
+from __future__ import annotations
+
+import math
+from fnmatch import fnmatchcase
+
+from PySide6.QtCore import QRect, Qt, QTimer, Slot
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QListWidget,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.lessons import LESSONS
+from playground.ui import theme
+
+HIGHLIGHT_MS = 2500
+
+
+class Highlight(QWidget):
+    """A coloured frame drawn over part of the window, passing the mouse through."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonHighlight")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+
+    def show_over(self, rect: QRect) -> None:
+        self.setGeometry(rect.adjusted(-5, -5, 5, 5))
+        self.raise_()
+        self.show()
+        self._timer.start(HIGHLIGHT_MS)
+
+    def hideEvent(self, event) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(theme.warning())
+        painter.setPen(QPen(colour, 3))
+        painter.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 6, 6)
+
+
+class LearnPanel(QWidget):
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.setObjectName("learnPanel")
+        self.setMinimumHeight(360)  # the list and a whole lesson, without scrolling
+        self.window = window
+        self.list = QListWidget(objectName="lessonList")
+        self.list.addItems([lesson.title for lesson in LESSONS])
+        self.list.setToolTip("Choose a concept to read about it and to see where it is in "
+                             "the window")
+        self.text = QTextBrowser(objectName="lessonText")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.list)
+        split.addWidget(self.text)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addWidget(split)
+        self.highlight = Highlight(window)
+        self._state = None
+        self.list.currentRowChanged.connect(self._on_lesson)
+        self.list.itemClicked.connect(lambda _item: self.point_at(self.list.currentRow()))
+        self.list.setCurrentRow(0)
+
+    # --- from InsightViews ---------------------------------------------------------------
+    def show_state(self, state) -> None:
+        self._state = state
+        self._show_text(self.list.currentRow())
+
+    def facts(self) -> dict:
+        """What the lessons' "now" lines may mention, from the window as it is."""
+        w, s = self.window, self._state
+        config = w.controls.config()
+        batch = config.batch_size
+        n_train = len(s.split.train_y) if s is not None else 0
+        val_loss = w.plots.history.last("val_loss")
+        return {
+            "n_features": w.dataset.n_features, "n_classes": w.dataset.n_classes,
+            "parameters": w.spec.parameter_count(), "layers": len(w.spec.hidden),
+            "epoch": w.epoch, "learning_rate": config.learning_rate,
+            "val_loss": "not measured yet" if math.isnan(val_loss) else f"{val_loss:.4f}",
+            "n_train": n_train, "n_val": len(s.split.val_y) if s is not None else 0,
+            "batch_text": ("Now: the whole training set in one batch." if batch == 0 else
+                           f"Now: batches of {batch}, {math.ceil(n_train / batch)} steps per "
+                           "epoch." if n_train else ""),
+            "device": w.device_label.text(),
+        }
+
+    # --- choosing a lesson ---------------------------------------------------------------
+    @Slot(int)
+    def _on_lesson(self, row: int) -> None:
+        self._show_text(row)
+        if self.isVisible():
+            self.point_at(row)
+
+    def _show_text(self, row: int) -> None:
+        if not 0 <= row < len(LESSONS):
+            return
+        lesson = LESSONS[row]
+        now = lesson.now_text(self.facts()) if lesson.now else ""
+        self.text.setHtml(f"<h3>{lesson.title}</h3><p>{lesson.text}</p>" +
+                          (f"<p><i>{now}</i></p>" if now else "") +
+                          "<p style='color:gray'>Highlighted in the window.</p>")
+
+    def targets(self, row: int) -> list[QWidget]:
+        """The widgets lesson `row` points at (their docks opened if need be)."""
+        patterns = LESSONS[row].targets
+        found = [w for w in self.window.findChildren(QWidget)
+                 if w.objectName() and any(fnmatchcase(w.objectName(), p) for p in patterns)]
+        for widget in found:
+            dock = _dock_of(widget)
+            if dock is not None and not dock.isVisible():
+                dock.show()
+        return [w for w in found if w.isVisible()]
+
+    def point_at(self, row: int) -> QRect | None:
+        """Frame the lesson's place in the window for a moment; returns the frame."""
+        widgets = self.targets(row)
+        if not widgets:
+            return None
+        rect = QRect()
+        for w in widgets:
+            rect = rect.united(QRect(w.mapTo(self.window, w.rect().topLeft()), w.size()))
+        self.highlight.show_over(rect)
+        return rect
+
+
+def _dock_of(widget: QWidget) -> QDockWidget | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QDockWidget):
+        parent = parent.parentWidget()
+    return parent
