@@ -15,6 +15,12 @@ from playground.core.history import METRICS
 def load_data(args):
     from playground.core.dataset import load_csv, load_penguins
 
+    if args.toy:
+        if args.data:
+            raise UsageError("--toy and --data are alternatives: choose one")
+        from playground.core.toy_data import make_toy
+
+        return make_toy(args.toy, args.noise, args.seed)
     if args.data is None:
         if args.label or args.features:
             raise UsageError("--label and --features need --data FILE.csv")
