@@ -55,7 +55,7 @@ def _no_real_dialogs(monkeypatch):
     def refuse(self, *args, **kwargs):
         raise AssertionError(f"a real dialog was opened: {args[:2]}")
 
-    for name in ("inform", "error", "about", "ask", "open_file", "save_file",
+    for name in ("inform", "error", "about", "ask", "number", "open_file", "save_file",
                  "choose_folder"):
         monkeypatch.setattr(dialogs.Dialogs, name, refuse)
 

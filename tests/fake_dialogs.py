@@ -24,6 +24,10 @@ class FakeDialogs:
         self.calls.append(("ask", title, text))
         return self._next("Discard" if "Discard" in buttons else buttons[-1])
 
+    def number(self, title, label, value, low, high, decimals=2):
+        self.calls.append(("number", title))
+        return self._next(value)
+
     def open_file(self, title, filters, folder=""):
         self.calls.append(("open_file", title))
         return self._next()

@@ -6,7 +6,7 @@ never block the test suite (or CI) waiting for a click.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Dialogs:
@@ -28,6 +28,12 @@ class Dialogs:
         made = {box.addButton(b, QMessageBox.ButtonRole.ActionRole): b for b in buttons}
         box.exec()
         return made.get(box.clickedButton())
+
+    def number(self, title: str, label: str, value: float, low: float, high: float,
+               decimals: int = 2) -> float | None:
+        """A number from the person, or None if they cancelled."""
+        got, ok = QInputDialog.getDouble(self.parent, title, label, value, low, high, decimals)
+        return got if ok else None
 
     def open_file(self, title: str, filters: str, folder: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)

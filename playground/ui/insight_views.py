@@ -82,6 +82,16 @@ class InsightViews(QObject):
             self.docks[name].setWidget(view)
         return self.views[name]
 
+    def forget_views(self) -> None:
+        """Drop the built views (they hold the old data set); open ones are rebuilt now."""
+        views, self.views = self.views, {}
+        for name, view in views.items():
+            self.docks[name].setWidget(QWidget())
+            view.deleteLater()
+            if self.docks[name].isVisible():
+                self.view(name)
+        self.state_changed()
+
     def state(self) -> ModelState:
         w = self.window
         return ModelState(w.dataset, w._split, w.spec, w.snapshot, w.prediction.values(),

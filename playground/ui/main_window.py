@@ -79,9 +79,7 @@ class MainWindow(QMainWindow):
         self.controls.liveChanged.connect(self._on_live_changed)
         self.plots = TrainingPlots()
         self.plots.set_paint_cost_sink(self.budget.record)
-        self.prediction = PredictionPanel(self.dataset)
-        self.prediction.inputChanged.connect(self._on_input_changed)
-        self.prediction.randomRequested.connect(self._on_random_sample)
+        self.prediction = self._make_prediction_panel()
         self.docks = {
             "prediction": self._dock("Prediction", "predictionDock", self.prediction,
                                      Qt.DockWidgetArea.RightDockWidgetArea),
@@ -202,8 +200,8 @@ class MainWindow(QMainWindow):
         features = tuple(Feature(f.column, f.display, f.unit, float(lo), float(hi))
                          for f, lo, hi in zip(self.dataset.features, self._split.train_low,
                                               self._split.train_high, strict=True))
+        self.editor.set_network(spec, self._neuron_info())  # first: the panel's signal redraws it
         self.prediction.set_features(features)
-        self.editor.set_network(spec, self._neuron_info())
 
     # --- projects (see project_file.py for the File menu) ---------------------------------
     def capture_project(self):
@@ -224,6 +222,24 @@ class MainWindow(QMainWindow):
         if isinstance(values, list) and len(values) == self.spec.n_inputs and all(
                 isinstance(v, int | float) and np.isfinite(v) for v in values):
             self.prediction.set_values(np.array(values, dtype=np.float64))
+
+    def _make_prediction_panel(self) -> PredictionPanel:
+        panel = PredictionPanel(self.dataset)
+        panel.inputChanged.connect(self._on_input_changed)
+        panel.randomRequested.connect(self._on_random_sample)
+        return panel
+
+    def use_dataset(self, dataset: Dataset) -> None:
+        """Another data set: its own inputs and outputs, a fresh default network (the undo
+        history is cleared: its networks do not fit the new data)."""
+        self.dataset = dataset
+        self.snapshot = None  # the old network's weights: they do not fit the new inputs
+        old, self.prediction = self.prediction, self._make_prediction_panel()
+        self.docks["prediction"].setWidget(self.prediction)
+        old.deleteLater()
+        self.insights.forget_views()  # rebuilt for the new data when next shown
+        self.reset_to_defaults()
+        self.controller.set_input(self.prediction.values())
 
     def reset_to_defaults(self) -> None:
         """A new project: the default network and settings, untrained."""
@@ -387,9 +403,9 @@ class MainWindow(QMainWindow):
 
     def _show_prediction(self) -> None:
         """Forward pass of the panel's input through the latest snapshot (numpy)."""
-        if self.snapshot is not None and \
+        if self.spec.n_inputs != self.dataset.n_features or self.snapshot is not None and \
                 self.snapshot.weights[0].shape[1] != self.spec.n_inputs:
-            return
+            return  # mid-switch: the network, the data or the weights are not yet matched
         info = self._neuron_info()
         self.editor.update_values(info)
         self.prediction.show_probabilities(info.layers[-1].activations if info.layers

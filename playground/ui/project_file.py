@@ -12,8 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Slot
 
+from playground.core.builtin_data import builtin_dataset
+from playground.core.dataset import load_penguins
 from playground.core.errors import PlaygroundError
-from playground.core.project import load_project, save_project
+from playground.core.project import check_dataset_fits, load_project, save_project
+from playground.core.toy_data import make_toy
 
 FILTER = "Playground projects (*.pgproj);;All files (*)"
 SUFFIX = ".pgproj"
@@ -85,11 +88,30 @@ class ProjectFile(QObject):
         if path:
             self.open_path(path, confirmed=True)
 
+    def new_with_dataset(self, kind: str) -> None:
+        """A new project on another data set: the penguins, or a generated set."""
+        if not self.confirm_discard("switching the data set"):
+            return
+        if kind == "penguins":
+            dataset = load_penguins()
+        else:
+            noise = self.window.dialogs.number(
+                "New data set", "Noise (0 = clean, 1 = very noisy):", 0.1, 0.0, 1.0)
+            if noise is None:
+                return
+            dataset = make_toy(kind, noise, self.window.controls.config().seed)
+        self.window.use_dataset(dataset)
+        self.mark_clean(None)
+
     def open_path(self, path: str | os.PathLike, confirmed: bool = False) -> bool:
         if not confirmed and not self.confirm_discard("opening another project"):
             return False
         try:
             project = load_project(path)
+            dataset = builtin_dataset(project.dataset)
+            if dataset is not None and dataset.identity != self.window.dataset.identity:
+                check_dataset_fits(project, dataset)  # before anything in the window changes
+                self.window.use_dataset(dataset)
             self.window.apply_project(project)
         except PlaygroundError as e:
             self.window.dialogs.error("Could not open the project", str(e))

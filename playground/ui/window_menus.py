@@ -41,6 +41,18 @@ def build_menus(window) -> dict[str, QAction]:
     actions["save_as"] = _action(window, "Save &As…", pf.save_as,
                                  QKeySequence("Shift+Ctrl+S"))
     file_menu.addAction(actions["new"])
+    with_data = file_menu.addMenu("New with &Data Set")
+    with_data.setToolTipsVisible(True)
+    for kind, text, tip in (
+            ("penguins", "Palmer &penguins", "344 penguins, four measurements, three species"),
+            ("blobs", "Two &blobs", "Two clouds of points: one straight line separates them"),
+            ("circles", "&Circles", "A ring around a disc: needs a hidden layer"),
+            ("xor", "&XOR", "Opposite corners belong together: needs a hidden layer"),
+            ("spirals", "Two &spirals", "Two interleaved spirals: needs depth and patience")):
+        action = _action(window, text, lambda _=False, k=kind: pf.new_with_dataset(k), tip=tip)
+        action.setObjectName(f"dataset:{kind}")
+        actions[f"dataset_{kind}"] = action
+        with_data.addAction(action)
     file_menu.addAction(actions["open"])
     recent = file_menu.addMenu("Open &Recent")
     recent.setObjectName("recentMenu")
