@@ -80,7 +80,8 @@ class InsideView(QWidget):
         self.setObjectName("insideView")
         self.epoch_label = QLabel(objectName="insideEpochLabel")
         self.epoch_label.setWordWrap(True)
-        self.plots = pg.GraphicsLayoutWidget(objectName="insidePlots")
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setObjectName("insidePlots")
         self.plots.setBackground(theme.background())
         self.plots.setMinimumSize(360, 160)
         self.warning_box = QWidget(objectName="insideWarnings")
@@ -154,7 +155,9 @@ class InsideView(QWidget):
             return
         self.warnings = texts
         while self.warning_rows.count():
-            self.warning_rows.takeAt(0).widget().deleteLater()
+            old = self.warning_rows.takeAt(0).widget()
+            old.setParent(None)  # gone from the window now, not at the next event loop
+            old.deleteLater()
         icon = QStyle.StandardPixmap.SP_MessageBoxWarning if texts else \
             QStyle.StandardPixmap.SP_DialogApplyButton
         pixmap = self.style().standardIcon(icon).pixmap(18, 18)
