@@ -36,6 +36,7 @@ GRADIENTS_TIP = (
     "the loss along that weight. Bunched tightly around 0 means learning has slowed — the "
     "network has settled, or its units are dead or saturated. Spread very wide (exploding "
     "gradients) means steps are too big: lower the learning rate.")
+ROW_HEIGHT = 110  # pixels per layer, at least: enough for bars and their axis labels
 HEALTHY = "Every hidden unit is working: none dead, none saturated."
 
 
@@ -71,6 +72,12 @@ class Histogram:
         if (limit, top) != (self.limit, self.top):
             self.limit, self.top = limit, top
             self.plot.setRange(xRange=(-limit, limit), yRange=(0, top), padding=0)
+            # Few ticks: pyqtgraph's own run together on a small plot. Half the limit, not
+            # the limit itself, whose label would not fit at the plot's edge.
+            half = limit / 2
+            self.plot.getAxis("bottom").setTicks(
+                [[(-half, f"{-half:g}"), (0.0, "0"), (half, f"{half:g}")]])
+            self.plot.getAxis("left").setTicks([[(0.0, "0"), (top, f"{top:g}")]])
         self.curve.setData(bin_edges(limit), self.counts)
 
 
@@ -147,6 +154,7 @@ class InsideView(QWidget):
                 plot = self.plots.addPlot(row=i + 1, col=col)
                 plot.setToolTip(f"{name} layer ({n_in}×{n_out} weights). {tip}")
                 into.append(Histogram(plot, colour))
+        self.plots.setMinimumHeight(30 + ROW_HEIGHT * len(snapshot.weights))
         self.plots.ci.layout.setColumnStretchFactor(1, 1)
         self.plots.ci.layout.setColumnStretchFactor(2, 1)
 
