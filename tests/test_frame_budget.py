@@ -2,8 +2,8 @@
 
 import pytest
 
+from playground.core.nice_numbers import nice_ceiling
 from playground.ui.frame_budget import FrameBudget
-from playground.ui.plots import nice_ceiling
 
 
 def test_cheap_frames_run_at_the_minimum_interval():

@@ -43,6 +43,9 @@ class WeightSnapshot:
     biases: tuple[np.ndarray, ...]
     activations: tuple[str, ...]  # one per hidden layer; the output layer is softmax
     epoch: int = 0
+    # ∂loss/∂weights of the last training batch, shaped as `weights`; None before the
+    # first step (a fresh or loaded network has not computed any yet).
+    gradients: tuple[np.ndarray, ...] | None = None
 
     def layer_count(self) -> int:
         return len(self.weights)

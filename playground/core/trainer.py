@@ -272,10 +272,17 @@ class Trainer:
 
     # --- looking at the model without touching it ------------------------------------
     def snapshot(self) -> WeightSnapshot:
-        """Weights and biases as numpy arrays: one device→host copy for all layers."""
+        """Weights and biases as numpy arrays, with the weight gradients of the last batch
+        when there are any: one device→host copy for all of them (a copy per tensor
+        would be a sync per tensor on a GPU, and this runs with every window update)."""
+        grads = [layer.weight.grad for layer in self._linears]
+        with_grads = all(g is not None for g in grads)
         with torch.no_grad():
-            flat = torch.cat([t.reshape(-1) for layer in self._linears
-                              for t in (layer.weight, layer.bias)]).cpu().numpy()
+            parts = [t.reshape(-1) for layer in self._linears
+                     for t in (layer.weight, layer.bias)]
+            if with_grads:
+                parts += [g.reshape(-1) for g in grads]
+            flat = torch.cat(parts).cpu().numpy()
         weights, biases, at = [], [], 0
         for layer in self._linears:
             out_f, in_f = layer.weight.shape
@@ -283,8 +290,16 @@ class Trainer:
             at += out_f * in_f
             biases.append(flat[at:at + out_f])
             at += out_f
+        gradients = None
+        if with_grads:
+            gradients = []
+            for w in weights:
+                gradients.append(flat[at:at + w.size].reshape(w.shape))
+                at += w.size
+            gradients = tuple(gradients)
         return WeightSnapshot(tuple(weights), tuple(biases),
-                              tuple(h.activation for h in self.spec.hidden), self.epoch)
+                              tuple(h.activation for h in self.spec.hidden), self.epoch,
+                              gradients)
 
     def predict_proba(self, x_standardized: np.ndarray) -> np.ndarray:
         """Class probabilities for rows of standardized inputs (dropout off)."""

@@ -163,7 +163,13 @@ class MainWindow(QMainWindow):
 
             return ForwardExplainer()
 
+        def inside():
+            from playground.ui.inside_view import InsideView
+
+            return InsideView()
+
         views.add("Explain this prediction", "explainDock", explainer, bottom)
+        views.add("Inside the network", "insideDock", inside)
         views.add("Confusion matrix", "confusionDock", confusion)
         views.add("Data explorer", "dataExplorerDock", explorer, bottom)
 
