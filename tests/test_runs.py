@@ -206,16 +206,17 @@ def test_two_runs_appear_with_their_final_metrics(qtbot, two_runs):
     for key in ("epochs", *METRICS):  # run 1 kept its curves when run 2 started
         np.testing.assert_array_equal(one.history.arrays()[key], first[key], err_msg=key)
     for run, history in ((one, one.history), (two, w.plots.history)):
-        text = [view.model.data(cell(view, run.number, c)) for c in range(6)]
-        assert text[1] == f"{int(history.epochs[-1]):,}"
-        assert text[2] == f"{history['val_loss'][-1]:.4f}"
-        assert text[3] == f"{history['val_loss'].min():.4f}"
-        assert text[4] == f"{100 * history['val_accuracy'][-1]:.1f} %"
-        assert text[5] == f"{100 * history['val_accuracy'].max():.1f} %"
-    assert view.model.data(cell(view, 1, 1)) == "30" and view.model.data(cell(view, 2, 1)) == "20"
+        text = [view.model.data(cell(view, run.number, c)) for c in range(7)]
+        assert text[:2] == [str(run.number), run.name.split(": ")[1]]
+        assert text[2] == f"{int(history.epochs[-1]):,}"
+        assert text[3] == f"{history['val_loss'][-1]:.4f}"
+        assert text[4] == f"{history['val_loss'].min():.4f}"
+        assert text[5] == f"{100 * history['val_accuracy'][-1]:.1f} %"
+        assert text[6] == f"{100 * history['val_accuracy'].max():.1f} %"
+    assert view.model.data(cell(view, 1, 2)) == "30" and view.model.data(cell(view, 2, 2)) == "20"
     # Sorting by the final validation loss puts the lower one first.
-    view.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
-    losses = [view.proxy.data(view.proxy.index(r, 2, ), view.proxy.sortRole())
+    view.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    losses = [view.proxy.data(view.proxy.index(r, 3), view.proxy.sortRole())
               for r in range(2)]
     assert losses == sorted(losses)
 

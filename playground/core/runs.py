@@ -56,15 +56,23 @@ class Run:
     config: TrainingConfig
     history: History
     generation: int | None = None  # the window's generation, while this session has it
+    _summary: tuple = (None, 0, None)  # (history, length, summary) last computed
 
     def summary(self) -> RunSummary:
+        """Computed again only when the curves have grown: a finished run of a million
+        epochs costs nothing on each refresh of the Runs view."""
         h = self.history
+        cached_history, length, cached = self._summary
+        if cached_history is h and length == len(h):
+            return cached
         loss, accuracy = h["val_loss"], h["val_accuracy"]
         # nanmin/nanmax: a diverged epoch (NaN loss) must not hide the best one
         best_loss = float(np.nanmin(loss)) if np.isfinite(loss).any() else float("nan")
         best_acc = float(np.nanmax(accuracy)) if np.isfinite(accuracy).any() else float("nan")
-        return RunSummary(int(h.epochs[-1]) if len(h) else 0, h.last("val_loss"), best_loss,
-                          h.last("val_accuracy"), best_acc)
+        summary = RunSummary(int(h.epochs[-1]) if len(h) else 0, h.last("val_loss"),
+                             best_loss, h.last("val_accuracy"), best_acc)
+        self._summary = (h, len(h), summary)
+        return summary
 
 
 class RunList:

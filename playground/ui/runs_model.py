@@ -15,11 +15,17 @@ from PySide6.QtGui import QFont
 from playground.core.runs import Run, RunSummary
 from playground.ui.run_overlays import overlay_colour
 
-COLUMNS = ("Run", "Epochs", "Val. loss", "Best val. loss", "Val. accuracy",
-           "Best val. accuracy")
+# Short headers keep the names readable in a narrow dock; the tooltips say them in full.
+COLUMNS = ("Run", "Network", "Epochs", "Val. loss", "Best", "Val. acc.", "Best")
+HEADER_TIPS = ("The run's number; tick to draw its validation curves on the plots",
+               "Layer widths, hidden activations, optimizer and learning rate",
+               "Epochs trained", "Validation loss at the last epoch",
+               "Lowest validation loss of any epoch", "Validation accuracy at the last epoch",
+               "Highest validation accuracy of any epoch")
 SORT_ROLE = Qt.ItemDataRole.UserRole
-LOSSES = {2: "final_val_loss", 3: "best_val_loss"}
-ACCURACIES = {4: "final_val_accuracy", 5: "best_val_accuracy"}
+EPOCHS = 2
+LOSSES = {3: "final_val_loss", 4: "best_val_loss"}
+ACCURACIES = {5: "final_val_accuracy", 6: "best_val_accuracy"}
 
 
 class RunsModel(QAbstractTableModel):
@@ -59,8 +65,12 @@ class RunsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
         return None
 
     def flags(self, index):
@@ -86,11 +96,11 @@ class RunsModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 0:
+            if column <= 1:
                 state = " (the current network)" if run.number == self._current else ""
                 return f"{run.name}{state}\nTick to draw its validation curves, dashed."
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= EPOCHS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -105,8 +115,10 @@ class RunsModel(QAbstractTableModel):
     @staticmethod
     def _text(run: Run, summary: RunSummary, column: int) -> str:
         if column == 0:
-            return run.name
-        if column == 1:
+            return str(run.number)
+        if column == 1:  # the name says the number again; the column before shows it
+            return run.name.removeprefix(f"Run {run.number}: ")
+        if column == EPOCHS:
             return f"{summary.epochs:,}"
         if column in LOSSES:
             value = getattr(summary, LOSSES[column])
@@ -115,11 +127,13 @@ class RunsModel(QAbstractTableModel):
         return f"{100 * value:.1f} %" if math.isfinite(value) else "—"
 
     @staticmethod
-    def _sort_value(run: Run, summary: RunSummary, column: int) -> float:
+    def _sort_value(run: Run, summary: RunSummary, column: int) -> float | str:
         """Numbers to sort by; a missing (NaN) loss sorts as the worst."""
         if column == 0:
             return float(run.number)
         if column == 1:
+            return run.name
+        if column == EPOCHS:
             return float(summary.epochs)
         if column in LOSSES:
             value = getattr(summary, LOSSES[column])

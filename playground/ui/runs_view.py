@@ -23,6 +23,7 @@ class RunsView(QWidget):
     def __init__(self, tracker, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("runList")
+        self.setMinimumWidth(420)  # the metrics columns and a readable part of the names
         self.tracker = tracker
         self.model = RunsModel(tracker, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -38,10 +39,11 @@ class RunsView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # one line per run: names elide, rows stay even
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.model.columnCount()):
+        for column in range(self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._on_double_clicked)
         for key in (QKeySequence.StandardKey.Delete, QKeySequence(Qt.Key.Key_Backspace)):
             shortcut = QShortcut(key, self.table)
@@ -58,8 +60,8 @@ class RunsView(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.message = QLabel(objectName="runMessage")
         self.message.setWordWrap(True)
-        hint = QLabel("Every network you train is a run. Tick runs to draw their validation "
-                      "curves, dashed, on the plots; double-click one to bring it back.")
+        hint = QLabel("Every network you train is a run. Tick a run to draw its validation "
+                      "curves (dashed) on the plots; double-click it to bring it back.")
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.restore_button)
