@@ -527,7 +527,9 @@ def test_zip_bomb_that_lies_about_its_size(saved, tmp_path, monkeypatch):
 # --- migrations -------------------------------------------------------------------------------
 
 def test_an_older_version_is_migrated_not_refused(saved, tmp_path, monkeypatch):
-    # Pretend format 1 kept the network under "net" and format 2 renamed it "network".
+    # Pretend the current format kept the network under "net" and the next one renamed it
+    # "network".
+    now = FORMAT_VERSION
     def old_layout(meta):
         meta["net"] = meta.pop("network")
 
@@ -542,23 +544,23 @@ def test_an_older_version_is_migrated_not_refused(saved, tmp_path, monkeypatch):
         meta["network"] = meta.pop("net")
         return meta
 
-    monkeypatch.setattr(project_module, "FORMAT_VERSION", 2)
-    monkeypatch.setitem(project_module.MIGRATIONS, 1, rename_net)
+    monkeypatch.setattr(project_module, "FORMAT_VERSION", now + 1)
+    monkeypatch.setitem(project_module.MIGRATIONS, now, rename_net)
     project = load_project(old)
-    assert seen == [1]
+    assert seen == [now]
     assert project.spec == SPEC and project.epoch == 4
     # Saving writes the current version, which opens without migrating.
     save_project(project, tmp_path / "new.pgproj")
     assert json.loads(read_members(tmp_path / "new.pgproj")[PROJECT_JSON])[
-        "format_version"] == 2
+        "format_version"] == now + 1
     assert load_project(tmp_path / "new.pgproj").spec == SPEC
-    assert seen == [1]
+    assert seen == [now]
 
 
 def test_a_missing_migration_step_is_a_clear_error(saved, monkeypatch):
-    monkeypatch.setattr(project_module, "FORMAT_VERSION", 3)
-    monkeypatch.setitem(project_module.MIGRATIONS, 1, lambda meta: meta)
-    monkeypatch.delitem(project_module.MIGRATIONS, 2, raising=False)
+    monkeypatch.setattr(project_module, "FORMAT_VERSION", FORMAT_VERSION + 2)
+    monkeypatch.setitem(project_module.MIGRATIONS, FORMAT_VERSION, lambda meta: meta)
+    monkeypatch.delitem(project_module.MIGRATIONS, FORMAT_VERSION + 1, raising=False)
     project_error(saved[0])
 
 

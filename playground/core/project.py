@@ -1,8 +1,9 @@
 """Project files: one zip holding `project.json` and `weights.safetensors`.
 
 `project.json` holds what a person can read (format version, data set identity,
-network, settings, standardization, classes, features, epoch); the tensors —
-weights, optimizer state, RNG state and the training history — go to
+network, settings, standardization, classes, features, epoch, the session's
+runs); the tensors — weights, optimizer state, RNG state, the training history
+and the other runs' curves — go to
 safetensors, because a million epochs of curves do not belong in JSON.
 Nothing is ever unpickled. Saves are atomic. Any damaged, foreign or
 inconsistent file raises one ProjectError and changes nothing.
@@ -31,20 +32,28 @@ from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS
 from playground.core.predictor import Predictor
 from playground.core.project_check import check_arrays
+from playground.core.run_file import read_runs, split_run_arrays
+from playground.core.runs import SavedRun
 from playground.core.spec import NetworkSpec
 from playground.core.split import Standardizer
 
 FORMAT = "neural-network-playground"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PROJECT_JSON = "project.json"
 WEIGHTS = "weights.safetensors"
 MAX_JSON_BYTES = 4 * 1024 * 1024
 MAX_WEIGHTS_BYTES = 4 * 1024**3
 MAX_MEMBERS = 16
 
+
+def _add_runs(meta: dict) -> dict:
+    """Format 2 keeps the session's runs; a format 1 file had none."""
+    return {**meta, "runs": []}
+
+
 # Each entry turns the JSON of version v into that of v + 1. Format 1 is the first
 # released one; when the format changes, add its step here so old files still open.
-MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS: dict[int, callable] = {1: _add_runs}
 
 
 @dataclass(eq=False)
@@ -61,6 +70,7 @@ class Project:
     arrays: dict[str, np.ndarray]
     optimizer: dict  # the JSON half of the optimizer state (see state_io.py)
     extras: dict = field(default_factory=dict)  # e.g. the prediction panel's input
+    runs: tuple[SavedRun, ...] = ()  # the session's run list (core/runs.py)
 
     def snapshot(self) -> WeightSnapshot:
         n = len(self.spec.hidden) + 1
@@ -79,7 +89,13 @@ class Project:
                 "dataset": self.dataset, "features": [f.to_dict() for f in self.features],
                 "class_names": list(self.class_names), "network": self.spec.to_dict(),
                 "config": self.config.to_dict(), "standardization": self.standardizer.to_dict(),
-                "epoch": self.epoch, "optimizer": self.optimizer, "extras": self.extras}
+                "epoch": self.epoch, "optimizer": self.optimizer, "extras": self.extras,
+                "runs": [_run_json(r) for r in self.runs]}
+
+
+def _run_json(run: SavedRun) -> dict:
+    return {"number": run.number, "name": run.name, "network": run.spec.to_dict(),
+            "config": run.config.to_dict(), "current": run.current}
 
 
 def project_from_trainer(trainer, dataset, extras: dict | None = None) -> Project:
@@ -98,8 +114,10 @@ def save_project(project: Project, path: str | Path) -> None:
     """Write atomically (see atomic_write.py): the old file stays intact on any failure."""
     text = json.dumps(project.to_json(), indent=2, allow_nan=True).encode("utf-8")
     # (np.ascontiguousarray would turn the 0-d "step" counters into 1-d arrays)
-    tensors = {k: v if v.flags.c_contiguous else v.copy(order="C")
-               for k, v in project.arrays.items()}
+    arrays = dict(project.arrays)
+    for i, run in enumerate(project.runs):
+        arrays.update({f"runs.{i}.{k}": v for k, v in (run.curves or {}).items()})
+    tensors = {k: v if v.flags.c_contiguous else v.copy(order="C") for k, v in arrays.items()}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr(PROJECT_JSON, text, compress_type=zipfile.ZIP_DEFLATED)
@@ -186,13 +204,15 @@ def _load(path: Path) -> Project:
     if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
         raise ProjectError(f"{path}: epoch must be a whole number ≥ 0, not {epoch!r}")
     optimizer = meta["optimizer"]
+    run_arrays = split_run_arrays(arrays)
     check_arrays(arrays, spec, optimizer, config.optimizer, path)
+    runs = read_runs(meta.get("runs"), run_arrays, spec, len(arrays["history.epochs"]), path)
     dataset = meta.get("dataset", {})
     extras = meta.get("extras", {})
     if not isinstance(dataset, dict) or not isinstance(extras, dict):
         raise ProjectError(f"{path}: dataset and extras must be mappings")
     return Project(spec, config, dataset, features, classes, std, epoch, arrays, optimizer,
-                   extras)
+                   extras, runs)
 
 
 def _list(meta: dict, key: str, path: Path) -> list:

@@ -26,6 +26,7 @@ from playground.ui.neuron_text import NeuronInfo
 from playground.ui.plots import TrainingPlots
 from playground.ui.prediction_panel import PredictionPanel
 from playground.ui.project_file import ProjectFile
+from playground.ui.run_tracker import RunTracker
 from playground.ui.toolbar import TrainingToolbar
 from playground.ui.training_controller import TrainingController
 from playground.ui.training_controls import TrainingControls
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
                                 Qt.DockWidgetArea.BottomDockWidgetArea),
         }
 
+        self.runs = RunTracker(self)  # every network that trains is a run (core/runs.py)
         self.insights = InsightViews(self)  # see-inside views, each built when first shown
         self._add_insight_views()
 
@@ -170,8 +172,15 @@ class MainWindow(QMainWindow):
 
         views.add("Explain this prediction", "explainDock", explainer, bottom)
         views.add("Inside the network", "insideDock", inside)
+
+        def runs():
+            from playground.ui.runs_view import RunsView
+
+            return RunsView(self.runs)
+
         views.add("Confusion matrix", "confusionDock", confusion)
         views.add("Data explorer", "dataExplorerDock", explorer, bottom)
+        views.add("Runs", "runsDock", runs, bottom)
 
         def learn():
             from playground.ui.learn_panel import LearnPanel
@@ -213,8 +222,10 @@ class MainWindow(QMainWindow):
     def capture_project(self):
         """The current network, settings, weights, curves and prediction input."""
         self.activate_now()
-        return self.controller.export_project(
+        project = self.controller.export_project(
             self.dataset, {"prediction_input": [float(v) for v in self.prediction.values()]})
+        project.runs = self.runs.saved()
+        return project
 
     def apply_project(self, project) -> None:
         """Show a loaded project; raises ProjectError (changing nothing) if it does not fit."""
@@ -224,6 +235,7 @@ class MainWindow(QMainWindow):
         self.controls.set_config(project.config)
         self.undo_stack.clear()
         self.switch_generation(self._take_generation(), project.spec, project)
+        self.runs.load(project.runs, History.from_arrays(project.history()), self.generation)
         values = project.extras.get("prediction_input")
         if isinstance(values, list) and len(values) == self.spec.n_inputs and all(
                 isinstance(v, int | float) and np.isfinite(v) for v in values):
@@ -253,6 +265,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.switch_generation(self._take_generation(), default_spec(
             self.dataset.n_features, self.dataset.n_classes))
+        self.runs.load((), History(), self.generation)
         self.prediction.set_values(self.dataset.example_vector())
 
     def showEvent(self, event) -> None:
@@ -314,6 +327,7 @@ class MainWindow(QMainWindow):
     @Slot(str, object)
     def _on_live_changed(self, name: str, value) -> None:
         self.controller.set_live(**{name: value})
+        self.runs.settings_changed()
         self.project_file.mark_modified()
         if name == "epochs":
             self.toolbar.show_epoch(self.epoch, value)
@@ -332,6 +346,7 @@ class MainWindow(QMainWindow):
                                                       **update.metrics})
         else:
             self.plots.history.extend(update.epochs, **update.metrics)
+        self.runs.follow(update.generation, self.plots.history)
         self.snapshot = update.snapshot
         self.epoch = update.epoch
         self._rate = update.epochs_per_second if update.running else None

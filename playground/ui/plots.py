@@ -30,6 +30,7 @@ from playground.core.envelope import Envelope
 from playground.core.history import History
 from playground.core.nice_numbers import nice_ceiling
 from playground.ui import theme
+from playground.ui.run_overlays import RunOverlays
 
 
 class TimedPlotWidget(pg.PlotWidget):
@@ -82,6 +83,7 @@ class TrainingPlots(QWidget):
             widget.getPlotItem().enableAutoRange(x=False, y=False)
         self.accuracy_plot.setYRange(0, 1, padding=0.02)
         self.accuracy_plot.setXLink(self.loss_plot)
+        self.overlays = RunOverlays(self.loss_plot, self.accuracy_plot)  # earlier runs
         self._ranges = None  # (x upper, loss y range) last applied
         self._seen = 0  # history entries already folded into the loss extremes
         self._loss_max, self._loss_min = 0.0, math.inf
@@ -150,17 +152,27 @@ class TrainingPlots(QWidget):
                 if len(positive):
                     self._loss_min = min(self._loss_min, float(positive.min()))
         self._seen = len(h)
-        x_upper = nice_ceiling(float(h.epochs[-1]) if len(h) else 0.0, 10.0)
+        last, high, low = self.overlays.extent  # constants while no overlay is switched
+        high, low = max(high, self._loss_max), min(low, self._loss_min)
+        x_upper = nice_ceiling(max(float(h.epochs[-1]) if len(h) else 0.0, last), 10.0)
         if self.log_scale.isChecked():
-            low = self._loss_min if math.isfinite(self._loss_min) else 0.01
-            y = (math.floor(math.log10(low)), math.ceil(math.log10(max(self._loss_max, 1e-9)))
+            low = low if math.isfinite(low) else 0.01
+            y = (math.floor(math.log10(low)), math.ceil(math.log10(max(high, 1e-9)))
                  + 1e-9)
         else:
-            y = (0.0, nice_ceiling(self._loss_max, 0.1))
+            y = (0.0, nice_ceiling(high, 0.1))
         if (x_upper, y) != self._ranges:
             self._ranges = (x_upper, y)
             self.loss_plot.setXRange(0, x_upper, padding=0.02)
             self.loss_plot.setYRange(*y, padding=0.02)
+
+    def show_overlay(self, key: int, label: str, history: History) -> None:
+        self.overlays.show(key, label, history)
+        self._update_ranges()
+
+    def hide_overlay(self, key: int) -> None:
+        self.overlays.hide(key)
+        self._update_ranges()
 
     def set_paint_cost_sink(self, sink) -> None:
         self.loss_plot.paint_cost_sink = sink
@@ -175,6 +187,7 @@ class TrainingPlots(QWidget):
     @Slot(bool)
     def _on_log_toggled(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
+        self.overlays.set_log(on)
         self._ranges = None
         self.redraw()
 

@@ -98,6 +98,9 @@ class TrainingController(QObject):
     def set_speed(self, epochs_per_second: float) -> None:
         self._worker.set_speed(epochs_per_second)
 
+    def has_trainer(self, generation: int) -> bool:
+        return self._worker.has_trainer(generation)
+
     def is_alive(self) -> bool:
         return self._thread.isRunning()
 

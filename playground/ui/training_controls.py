@@ -177,6 +177,11 @@ class TrainingControls(QWidget):
                               self.seed.value(), self.device.currentData(),
                               self.patience.value())
 
+    def applied(self) -> TrainingConfig:
+        """The settings the current network trains with (changes waiting for a Reset
+        excluded)."""
+        return self._applied
+
     def mark_applied(self) -> None:
         """A Reset has used the current settings."""
         self._applied = self.config()

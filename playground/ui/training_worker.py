@@ -79,6 +79,7 @@ class TrainingWorker(QObject):
         self._lock = threading.Lock()
         self._live = _Live()
         self._trainers: OrderedDict[int, object] = OrderedDict()
+        self._cached: frozenset[int] = frozenset()  # their generations, for the GUI thread
         self._trainer = None
         self._generation = -1
         self._running = False
@@ -111,6 +112,11 @@ class TrainingWorker(QObject):
         with self._lock:
             self._live.speed = epochs_per_second
 
+    def has_trainer(self, generation: int) -> bool:
+        """Whether `generation`'s trained network is still kept (for restoring a run)."""
+        with self._lock:
+            return generation in self._cached
+
     # --- slots, run in the worker thread -------------------------------------------
     @Slot(object)
     def activate(self, request: Activation) -> None:
@@ -122,6 +128,8 @@ class TrainingWorker(QObject):
             self._trainers[request.generation] = trainer
             while len(self._trainers) > MAX_CACHED_TRAINERS:
                 self._trainers.popitem(last=False)
+            with self._lock:
+                self._cached = frozenset(self._trainers)
             self._trainer, self._generation = trainer, request.generation
             self._apply_live()
             self._pending.clear()

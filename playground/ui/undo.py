@@ -22,3 +22,37 @@ class SwitchNetwork(QUndoCommand):
 
     def undo(self) -> None:
         self._window.switch_generation(*self._old)
+
+
+class RestoreRun(QUndoCommand):
+    """Bring an earlier run's network and settings back (its weights too when the
+    training thread still keeps its generation); undo goes back to what was current."""
+
+    def __init__(self, window, old: tuple[int, object, object], new: tuple[int, object, object],
+                 text: str) -> None:
+        super().__init__(text)
+        self._window = window
+        self._old, self._new = old, new  # (generation, spec, config)
+
+    def _switch(self, generation, spec, config) -> None:
+        self._window.controls.set_config(config)  # switch_generation applies the panel's
+        self._window.switch_generation(generation, spec)
+
+    def redo(self) -> None:
+        self._switch(*self._new)
+
+    def undo(self) -> None:
+        self._switch(*self._old)
+
+
+class RemoveRun(QUndoCommand):
+    def __init__(self, tracker, number: int, text: str) -> None:
+        super().__init__(text)
+        self._tracker, self._number = tracker, number
+        self._taken = None  # (index, run) while removed
+
+    def redo(self) -> None:
+        self._taken = self._tracker.take(self._number)
+
+    def undo(self) -> None:
+        self._tracker.put_back(*self._taken)
