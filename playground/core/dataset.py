@@ -72,6 +72,11 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.y)
 
+    @property
+    def nouns(self) -> tuple[str, str]:
+        """What to call one row and its label in the window: penguins have species."""
+        return ("penguin", "species") if self.name == "Palmer penguins" else ("sample", "class")
+
     def class_counts(self) -> dict[str, int]:
         counts = np.bincount(self.y, minlength=self.n_classes)
         return {name: int(c) for name, c in zip(self.class_names, counts, strict=True)}

@@ -58,7 +58,7 @@ class FeatureScatter(QWidget):
             theme.window_background(), width=1.5), brush=pg.mkBrush(theme.text()))
         self.marker.setZValue(10)
         item.addItem(self.marker)
-        legend.addItem(self.marker, "this penguin")
+        legend.addItem(self.marker, f"this {dataset.nouns[0]}")
 
         axes = QHBoxLayout()
         axes.addWidget(QLabel("x:"))

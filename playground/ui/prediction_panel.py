@@ -72,10 +72,11 @@ class PredictionPanel(QWidget):
             self.inputs.append(box)
             self.flags.append(flag)
 
-        self.random_button = QPushButton("Random penguin from the validation set",
+        row, label = dataset.nouns
+        self.random_button = QPushButton(f"Random {row} from the validation set",
                                          objectName="randomSampleButton")
-        self.random_button.setToolTip("Load a penguin the network has not trained on, and show "
-                                      "its true species")
+        self.random_button.setToolTip(f"Load a {row} the network has not trained on, and show "
+                                      f"its true {label}")
         self.random_button.clicked.connect(self.randomRequested)
         self.truth = QLabel(objectName="trueLabel")
         self.truth.setWordWrap(True)
@@ -127,7 +128,7 @@ class PredictionPanel(QWidget):
             box.blockSignals(True)
             box.setValue(float(v))
             box.blockSignals(False)
-        self.truth.setText(f"True species: <b>{truth}</b>" if truth else "")
+        self.truth.setText(f"True {self.dataset.nouns[1]}: <b>{truth}</b>" if truth else "")
         self.true_class = truth
         self._on_value_changed()
 
