@@ -74,9 +74,10 @@ class FeatureScatter(QWidget):
     def axes(self) -> tuple[int, int]:
         return self.x_choice.currentIndex(), self.y_choice.currentIndex()
 
-    def marked_point(self) -> tuple[float, float]:
+    def marked_point(self) -> tuple[float, float] | None:
+        """Where the star is (None before the first penguin is shown)."""
         x, y = self.marker.getData()
-        return float(x[0]), float(y[0])
+        return (float(x[0]), float(y[0])) if len(x) else None
 
     def show_input(self, raw: np.ndarray) -> None:
         """Move the star to the prediction panel's penguin (only if it moved)."""
