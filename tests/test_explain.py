@@ -73,3 +73,22 @@ def test_explain_by_hand_on_a_tiny_network():
     p0 = math.exp(5) / (math.exp(5) + 1)
     assert math.isclose(e.probabilities[0], p0) and e.predicted == 0
     assert math.isclose(e.loss, -math.log(p0))
+
+
+def test_a_step_s_title_marks_its_layer_in_the_editor(qtbot, window):  # noqa: F811
+    from PySide6.QtCore import QUrl
+
+    window.docks["explainDock"].show()
+    window.insights.refresh()
+    explainer = window.insights.view("explainDock")
+    assert "column:1" in explainer.text.toHtml()  # the hidden layer's title is a link
+    view = window.editor.view
+    explainer.text.anchorClicked.emit(QUrl("column:1"))
+    assert view.marked_column == 1
+    column = view.layout.columns[1]
+    mark = view._mark.sceneBoundingRect()
+    assert all(mark.contains(column.x, y) for y in column.ys)  # every neuron of that layer
+    assert not mark.contains(view.layout.columns[0].x, column.ys[0])  # and no other column
+    view.resize(view.width() + 40, view.height())  # a rebuilt editor keeps the mark
+    qtbot.waitUntil(lambda: view._mark is not None and view._mark.scene() is view.scene())
+    assert view.marked_column == 1

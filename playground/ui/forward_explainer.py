@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from playground.core.explain import Explanation, explain
@@ -36,13 +37,14 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
         f"<td align=right>=&nbsp;{x:+.3f}</td></tr>"
         for n, u, r, m, s, x in zip(feature_names, units, e.raw, e.means, e.scales,
                                     e.standardized, strict=True))
-    parts = ["<h3>1. The input</h3>",
+    parts = ["<h3><a href='column:0'>1. The input</a></h3>",
              "<p>The measurements, standardized with the training data's mean and spread, "
              "so every feature has a similar scale:</p>",
              f"<table cellspacing=6>{rows}</table>"]
     for k, step in enumerate(e.layers, start=2):
         n_in, n_out = len(step.inputs), len(step.weighted_sums)
-        parts.append(f"<h3>{k}. {step.name} ({n_out} neurons)</h3>")
+        parts.append(f"<h3><a href='column:{k - 1}'>{k}. {step.name}</a> "
+                     f"({n_out} neurons)</h3>")
         parts.append(f"<p>Each neuron adds up its {n_in} inputs, each times its weight, plus "
                      "its bias: <b>z = W·a + b</b>.<br>z = "
                      f"<code>{_vector(step.weighted_sums)}</code></p>")
@@ -74,17 +76,29 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
 
 
 class ForwardExplainer(QWidget):
+    """Emits `columnChosen(column)` when a step's heading is clicked (0 = the inputs)."""
+
+    columnChosen = Signal(int)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("explainView")
         self.text = QTextBrowser(objectName="explainText")
+        self.text.setOpenLinks(False)  # the links point into the editor, not to pages
+        self.text.anchorClicked.connect(self._on_link)
         self.text.setToolTip("The forward pass for the prediction panel's penguin, with the "
-                             "network's current weights")
+                             "network's current weights. Click a step's title to see its "
+                             "layer marked in the network.")
         self.setMinimumWidth(420)  # the input table's four columns stay on one line each
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.text)
         self.explanation: Explanation | None = None
+
+    @Slot(QUrl)
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == "column" and url.path().isdigit():
+            self.columnChosen.emit(int(url.path()))
 
     def show_state(self, state) -> None:
         if state.snapshot is None or state.snapshot.weights[0].shape[1] != state.spec.n_inputs:

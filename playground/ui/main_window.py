@@ -163,7 +163,9 @@ class MainWindow(QMainWindow):
         def explainer():
             from playground.ui.forward_explainer import ForwardExplainer
 
-            return ForwardExplainer()
+            view = ForwardExplainer()
+            view.columnChosen.connect(self.editor.view.mark_column)
+            return view
 
         def inside():
             from playground.ui.inside_view import InsideView

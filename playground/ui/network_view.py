@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsPathItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
@@ -127,6 +128,8 @@ class NetworkView(QGraphicsView):
         self._neurons: list[list[QGraphicsEllipseItem]] = []
         self._edges: Edges | None = None
         self._labels: list[QGraphicsSimpleTextItem] = []
+        self.marked_column: int | None = None  # a column the explanation points at
+        self._mark: QGraphicsRectItem | None = None
 
     # --- structure -------------------------------------------------------------------
     def set_info(self, info) -> None:
@@ -180,6 +183,8 @@ class NetworkView(QGraphicsView):
                 r = dots.boundingRect()
                 dots.setPos(col.x - r.width() / 2, col.ellipsis_y - r.height() / 2)
         self._add_side_labels()
+        self._mark = None
+        self.mark_column(self.marked_column)
         self.refresh()
         self.layoutChanged.emit()
 
@@ -206,6 +211,24 @@ class NetworkView(QGraphicsView):
         x, y, right_align = item.data(0)
         r = item.boundingRect()
         item.setPos(x - r.width() if right_align else x, y - r.height() / 2)
+
+    def mark_column(self, column: int | None) -> None:
+        """Shade a column's background (the layer a forward-pass step is about)."""
+        self.marked_column = column
+        if self._mark is not None:
+            self.scene().removeItem(self._mark)
+            self._mark = None
+        lay = self.layout
+        if column is None or lay is None or not 0 <= column < len(lay.columns):
+            return
+        col, r = lay.columns[column], lay.radius
+        top, bottom = min(col.ys) - r, max(max(col.ys), col.ellipsis_y or 0) + r
+        colour = QColor(theme.warning())
+        colour.setAlphaF(0.18)
+        self._mark = self.scene().addRect(QRectF(col.x - 2.2 * r, top - 1.5 * r, 4.4 * r,
+                                                 bottom - top + 3 * r), QPen(Qt.PenStyle.NoPen),
+                                          QBrush(colour))
+        self._mark.setZValue(-1)
 
     # --- colours -------------------------------------------------------------------------
     def refresh(self) -> None:
