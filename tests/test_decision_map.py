@@ -51,7 +51,7 @@ def test_the_map_is_the_models_prediction_over_the_plane(qtbot, window):  # noqa
     # ... in that class's colour (blended toward the background, never toward another).
     row = int(np.abs(view.axes_values[1] - raw[iy]).argmin())
     col = int(np.abs(view.axes_values[0] - raw[ix]).argmin())
-    pixel = view.image.image[row, col].astype(float)
+    pixel = view.rgb[row, col].astype(float)
     from playground.ui import theme
 
     background = np.array(theme.background().getRgb()[:3], float)

@@ -116,11 +116,12 @@ def test_confusion_matrix_equals_the_models_own_and_loads_a_penguin(qtbot, windo
     qtbot.waitUntil(lambda: w.epoch >= 30, timeout=30_000)
     w.toggle_training()
     wait_paused(qtbot, w)
+    # "Paused" is signalled just before the update carrying the last epochs: wait for it.
+    trainer = w.controller._worker._trainer
+    qtbot.waitUntil(lambda: w.epoch == trainer.epoch, timeout=5_000)
     w.insights.refresh()
 
     # Independently: the trainer's torch model on its own validation rows.
-    trainer = w.controller._worker._trainer
-    assert trainer.epoch == w.epoch
     predicted = trainer.predict_proba(trainer.data.val_x).argmax(axis=1)
     truth = trainer.data.val_y
     expected = confusion_matrix(truth, predicted, 3)

@@ -10,9 +10,9 @@ lighter where the network is less sure.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap, QTransform
+from PySide6.QtWidgets import QGraphicsPixmapItem, QLabel, QVBoxLayout, QWidget
 
 from playground.core.dataset import Dataset
 from playground.ui import theme
@@ -43,9 +43,14 @@ class DecisionMap(QWidget):
                              "prediction panel's value")
             combo.currentIndexChanged.connect(self._on_axes_changed)
         self.scatter.plot.setMinimumSize(260, 220)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        # A plain C++ pixmap item: pyqtgraph's ImageItem converts and paints in Python,
+        # which the training thread pays for through the GIL.
+        self.image = QGraphicsPixmapItem()
         self.image.setZValue(-10)  # under the points and the star
+        self.image.setTransformationMode(Qt.TransformationMode.FastTransformation)
         self.scatter.plot.addItem(self.image)
+        self.scatter.plot.getPlotItem().showGrid(x=False, y=False)  # the map is the grid
+        self.rgb: np.ndarray | None = None  # the colours shown, row 0 at the bottom
         self.held = QLabel(objectName="mapHeldLabel")
         self.held.setWordWrap(True)
         box = QVBoxLayout(self)
@@ -85,14 +90,18 @@ class DecisionMap(QWidget):
         rows[:, iy] = np.repeat(gy, GRID)
         probs = state.probabilities(rows)
         if probs is None:
-            self.image.clear()
-            self.classes = None
+            self.image.setPixmap(QPixmap())
+            self.classes = self.rgb = None
             return
         self.classes = probs.argmax(1).reshape(GRID, GRID)
         confidence = probs.max(1).reshape(GRID, GRID)
-        self.image.setImage(self._colours(self.classes, confidence, probs.shape[1]),
-                            autoLevels=False, levels=(0, 255))
-        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.rgb = np.ascontiguousarray(self._colours(self.classes, confidence,
+                                                      probs.shape[1]))
+        image = QImage(self.rgb.data, GRID, GRID, 3 * GRID, QImage.Format.Format_RGB888)
+        self.image.setPixmap(QPixmap.fromImage(image))  # copies: rgb may change later
+        # Pixel row 0 is the lowest y: the view box's y axis points up.
+        self.image.setTransform(QTransform.fromScale((x1 - x0) / GRID, (y1 - y0) / GRID))
+        self.image.setPos(x0, y0)
 
     @staticmethod
     def _colours(classes: np.ndarray, confidence: np.ndarray, n_classes: int) -> np.ndarray:

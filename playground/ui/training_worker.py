@@ -193,8 +193,7 @@ class TrainingWorker(QObject):
         if not self._running:
             return
         if self.pause_event.is_set():
-            self._set_running(False)
-            self._emit()
+            self._stop_with_update()
             return
         trainer = self._trainer
         with self._lock:
@@ -226,8 +225,7 @@ class TrainingWorker(QObject):
         if limit and not message:
             message = f"Reached the epoch limit ({trainer.config.epochs})."
         if message or limit or self.pause_event.is_set():
-            self._set_running(False)
-            self._emit(message=message, diverged=bool(stats.diverged))
+            self._stop_with_update(message=message, diverged=bool(stats.diverged))
             return
         with self._lock:
             interval = self._live.update_interval
@@ -260,6 +258,14 @@ class TrainingWorker(QObject):
                 setter(values[name])
         if "optimizer" in values and values["optimizer"] != t.config.optimizer:
             t.set_optimizer(values["optimizer"])
+
+    def _stop_with_update(self, message: str | None = None, diverged: bool = False) -> None:
+        """Stop, sending the last epochs before saying so: whoever reacts to "paused"
+        (autosave, tests, the Train button) then already has the final numbers."""
+        was_running, self._running = self._running, False
+        self._emit(message=message, diverged=diverged)
+        if was_running:
+            self.runningChanged.emit(False)
 
     def _set_running(self, running: bool) -> None:
         if running != self._running:
