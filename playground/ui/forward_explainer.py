@@ -94,6 +94,7 @@ class ForwardExplainer(QWidget):
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.text)
         self.explanation: Explanation | None = None
+        self._shown = ""  # the HTML on display
 
     @Slot(QUrl)
     def _on_link(self, url: QUrl) -> None:
@@ -108,9 +109,12 @@ class ForwardExplainer(QWidget):
         truth = names.index(state.true_class) if state.true_class in names else None
         self.explanation = explain(state.snapshot, state.split.standardizer, state.raw_input,
                                    truth)
+        html_text = explanation_html(self.explanation, [f.display or f.column for f in d.features],
+                                     [f.unit for f in d.features], names)
+        if html_text == self._shown:
+            return  # the rounded numbers did not change: no new layout, no repaint
+        self._shown = html_text
         bar = self.text.verticalScrollBar()
         at = bar.value()
-        self.text.setHtml(explanation_html(
-            self.explanation, [f.display or f.column for f in d.features],
-            [f.unit for f in d.features], names))
+        self.text.setHtml(html_text)
         bar.setValue(at)  # a live update must not jump the reader back to the top
