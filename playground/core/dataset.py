@@ -10,7 +10,7 @@ import csv
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,17 @@ class Feature:
     unit: str = ""
     low: float = math.nan
     high: float = math.nan
+    # A one-hot column stands for `category` of the text column `group` (e.g. island =
+    # Biscoe); the prediction panel shows the columns of one group as one drop-down.
+    group: str = ""
+    category: str = ""
+
+    @property
+    def is_one_hot(self) -> bool:
+        return bool(self.group)
+
+    def with_range(self, low: float, high: float) -> Feature:
+        return replace(self, low=float(low), high=float(high))
 
     @property
     def label(self) -> str:
@@ -38,18 +49,23 @@ class Feature:
         return f"{name} ({self.unit})" if self.unit else name
 
     def to_dict(self) -> dict:
-        return {"column": self.column, "display": self.display, "unit": self.unit,
-                "low": self.low, "high": self.high}
+        d = {"column": self.column, "display": self.display, "unit": self.unit,
+             "low": self.low, "high": self.high}
+        if self.group:
+            d |= {"group": self.group, "category": self.category}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> Feature:
         return cls(str(d["column"]), str(d.get("display", "")), str(d.get("unit", "")),
-                   float(d.get("low", math.nan)), float(d.get("high", math.nan)))
+                   float(d.get("low", math.nan)), float(d.get("high", math.nan)),
+                   str(d.get("group", "")), str(d.get("category", "")))
 
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """Raw feature matrix `x` (rows × features, float64) and class indices `y`."""
+    """Raw feature matrix `x` (rows × features, float64) and the label `y`: class
+    indices (int64) for classification, the target values (float64) for regression."""
 
     name: str
     features: tuple[Feature, ...]
@@ -60,6 +76,11 @@ class Dataset:
     dropped: int = 0
     identity: dict = field(default_factory=dict)
     example: dict | None = None
+    task: str = "classification"  # or "regression": one linear output, MSE loss, R²
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
 
     @property
     def n_features(self) -> int:
@@ -76,6 +97,11 @@ class Dataset:
     def nouns(self) -> tuple[str, str]:
         """What to call one row and its label in the window: penguins have species."""
         return ("penguin", "species") if self.name == "Palmer penguins" else ("sample", "class")
+
+    @property
+    def n_outputs(self) -> int:
+        """Output neurons: one per class, or the single predicted value."""
+        return 1 if self.is_regression else self.n_classes
 
     def class_counts(self) -> dict[str, int]:
         counts = np.bincount(self.y, minlength=self.n_classes)

@@ -102,7 +102,7 @@ def project_from_trainer(trainer, dataset, extras: dict | None = None) -> Projec
     """Capture a trainer's whole state (and where its data came from)."""
     arrays, meta = trainer.state_arrays()
     data = trainer.data
-    features = tuple(Feature(f.column, f.display, f.unit, float(lo), float(hi))
+    features = tuple(f.with_range(lo, hi)
                      for f, lo, hi in zip(dataset.features, data.train_low, data.train_high,
                                           strict=True))
     identity = {**dataset.identity, "label": dataset.label, "rows": len(dataset)}

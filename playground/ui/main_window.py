@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from playground.core.config import TrainingConfig
-from playground.core.dataset import Dataset, Feature, load_penguins
+from playground.core.dataset import Dataset, load_penguins
 from playground.core.forward import forward_pass
 from playground.core.history import History
 from playground.core.spec import NetworkSpec, default_spec
@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
         self.snapshot = None
         self.plots.clear()
         self.banner.hide()
-        features = tuple(Feature(f.column, f.display, f.unit, float(lo), float(hi))
+        features = tuple(f.with_range(lo, hi)
                          for f, lo, hi in zip(self.dataset.features, self._split.train_low,
                                               self._split.train_high, strict=True))
         self.editor.set_network(spec, self._neuron_info())  # first: the panel's signal redraws it
