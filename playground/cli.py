@@ -46,8 +46,9 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", choices=DEVICES, default=d.device)
     p.add_argument("--data", metavar="FILE.csv", help="your own data (default: penguins)")
-    p.add_argument("--toy", choices=("blobs", "circles", "xor", "spirals"),
-                   help="a generated two-feature set instead of the penguins")
+    p.add_argument("--toy", choices=("blobs", "circles", "xor", "spirals", "surface"),
+                   help="a generated two-feature set instead of the penguins "
+                        "(surface: regression)")
     p.add_argument("--noise", type=float, default=0.1,
                    help="with --toy: jitter, 0–1 of the set's spread (default: 0.1)")
     p.add_argument("--label", metavar="COLUMN", help="the column to predict (with --data)")

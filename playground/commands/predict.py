@@ -14,8 +14,12 @@ def run_predict(args) -> int:
     prediction = project.predictor().predict(args.values)
     for warning in prediction.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    width = max(len(n) for n in prediction.probabilities)
     print(f"{prediction.label}")
+    if prediction.value is not None:  # regression: the value is the whole answer
+        if args.json:
+            print_json(prediction.to_dict())
+        return 0
+    width = max(len(n) for n in prediction.probabilities)
     for name, p in sorted(prediction.probabilities.items(), key=lambda kv: -kv[1]):
         bar = "█" * round(p * 30)
         print(f"  {name:{width}}  {p:6.1%}  {bar}")

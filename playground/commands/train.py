@@ -48,7 +48,7 @@ def run_train(args) -> int:
 
     config = config_from_args(args)
     dataset = load_data(args)
-    spec = NetworkSpec(dataset.n_features, dataset.n_classes,
+    spec = NetworkSpec(dataset.n_features, dataset.n_outputs,
                        parse_hidden(args.hidden, args.activation, args.dropout))
     if args.out:
         _check_writable(args.out)
@@ -72,9 +72,12 @@ def run_train(args) -> int:
         save_project(project_from_trainer(trainer, dataset), args.out)
         print(f"Saved the project to {args.out}")
     if args.json:
+        scores = ({"val_r2": report["val_r2"], "val_mae": report["val_mae"]}
+                  if trainer.regression else
+                  {"train_accuracy": report["train_accuracy"],
+                   "val_accuracy": report["val_accuracy"]})
         print_json({"epochs": trainer.epoch, "train_loss": report["train_loss"],
-                    "val_loss": report["val_loss"], "train_accuracy": report["train_accuracy"],
-                    "val_accuracy": report["val_accuracy"], "device": device,
+                    "val_loss": report["val_loss"], **scores, "device": device,
                     "seconds": round(seconds, 6), "diverged": diverged,
                     "stopped_early": stopped_early})
     return 0
@@ -108,20 +111,26 @@ def _train(trainer, epochs: int, stop: threading.Event) -> tuple[float, str | No
         if len(stats):
             per_epoch = stats.seconds / len(stats)
             chunk = max(1, min(chunk * 2, int(0.1 / max(per_epoch, 1e-9))))
-            bar.update(trainer.epoch, f"val acc {stats.val_accuracy[-1]:.3f}")
+            score = "val R²" if trainer.regression else "val acc"
+            bar.update(trainer.epoch, f"{score} {stats.val_accuracy[-1]:.3f}")
     bar.close()
     return spent, diverged, stopped_early
 
 
 def _report(trainer, dataset, seconds) -> dict:
-    from playground.core.metrics import confusion_matrix
+    from playground.core.metrics import confusion_matrix, regression_scores
 
     h = trainer.history
-    probs = trainer.predict_proba(trainer.data.val_x)
-    matrix = confusion_matrix(trainer.data.val_y, probs.argmax(1), dataset.n_classes)
     # After early stopping the model holds its best epoch's weights: report that epoch.
     row = (trainer.restored_epoch or trainer.epoch) - 1
     values = {m: float(h[m][row]) if row >= 0 else float("nan") for m in METRICS}
+    data = trainer.data
+    if trainer.regression:
+        truth = data.target_values(data.val_y)
+        r2, mae = regression_scores(truth, trainer.predict_values(data.val_x))
+        return values | {"val_r2": r2, "val_mae": mae}
+    probs = trainer.predict_proba(data.val_x)
+    matrix = confusion_matrix(data.val_y, probs.argmax(1), dataset.n_classes)
     return values | {"confusion": matrix}
 
 
@@ -137,10 +146,16 @@ def _print_table(r, dataset, trainer, device, seconds, diverged, interrupted) ->
           f"({rate:,.0f} epochs/s); {len(trainer.data.train_y)} training and "
           f"{len(trainer.data.val_y)} validation rows")
     print()
-    print(f"{'':12}{'loss':>10}{'accuracy':>10}")
+    score = "R²" if trainer.regression else "accuracy"
+    print(f"{'':12}{'loss':>10}{score:>10}")
     print(f"{'training':12}{r['train_loss']:>10.4f}{r['train_accuracy']:>10.3f}")
     print(f"{'validation':12}{r['val_loss']:>10.4f}{r['val_accuracy']:>10.3f}")
     print()
+    if trainer.regression:
+        print(f"Validation: R² {r['val_r2']:.3f}, mean absolute error {r['val_mae']:.4g} "
+              f"(in the units of {dataset.label}); the loss is the mean squared error of "
+              "the standardized target")
+        return
     names = dataset.class_names
     w = max(12, *(len(n) + 2 for n in names))
     m = r["confusion"]

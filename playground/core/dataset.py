@@ -96,7 +96,9 @@ class Dataset:
     @property
     def nouns(self) -> tuple[str, str]:
         """What to call one row and its label in the window: penguins have species."""
-        return ("penguin", "species") if self.name == "Palmer penguins" else ("sample", "class")
+        if self.name == "Palmer penguins":
+            return "penguin", "species"
+        return "sample", self.label if self.is_regression else "class"
 
     @property
     def n_outputs(self) -> int:

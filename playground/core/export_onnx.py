@@ -33,10 +33,12 @@ from playground.core.spec import NetworkSpec
 
 INPUT_NAME = "features"
 OUTPUT_NAME = "probabilities"
+VALUE_NAME = "value"  # a regression network's output: the predicted value, in data units
 
 
 class RawInputClassifier(nn.Module):
-    """Standardize raw inputs, run the layers, return softmax probabilities."""
+    """Standardize raw inputs, run the layers, return softmax probabilities (or, for
+    regression, the predicted value in the data's units)."""
 
     def __init__(self, project) -> None:
         super().__init__()
@@ -44,6 +46,11 @@ class RawInputClassifier(nn.Module):
         std = project.standardizer
         self.register_buffer("mean", torch.as_tensor(np.asarray(std.mean, np.float32)))
         self.register_buffer("scale", torch.as_tensor(np.asarray(std.scale, np.float32)))
+        self.regression = project.is_regression
+        if self.regression:
+            target = project.target
+            self.register_buffer("target_mean", torch.tensor(float(target.mean[0])))
+            self.register_buffer("target_scale", torch.tensor(float(target.scale[0])))
         # The same layers and activations as the trainer builds, without dropout modules.
         plain = NetworkSpec(spec.n_inputs, spec.n_outputs,
                             tuple(replace(h, dropout=0.0) for h in spec.hidden))
@@ -60,7 +67,10 @@ class RawInputClassifier(nn.Module):
         self.eval()
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        return torch.softmax(self.layers((features - self.mean) / self.scale), dim=1)
+        out = self.layers((features - self.mean) / self.scale)
+        if self.regression:
+            return out * self.target_scale + self.target_mean
+        return torch.softmax(out, dim=1)
 
 
 def _check_exporter_installed() -> None:
@@ -89,13 +99,15 @@ def onnx_bytes(project) -> bytes:
     """The serialized ONNX model of a project (see the module's docstring)."""
     _check_exporter_installed()
     module = RawInputClassifier(project)
+    output = VALUE_NAME if project.is_regression else OUTPUT_NAME
+    what = "the predicted value" if project.is_regression else "the class probabilities"
     # Export traces with a batch of 2: a batch of 1 could be specialized to a constant.
     example = torch.as_tensor(np.asarray(project.standardizer.mean, np.float32)).repeat(2, 1)
     batch = torch.export.Dim("batch")
     try:
         with _quiet_exporter(), torch.no_grad():
             program = torch.onnx.export(
-                module, (example,), input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+                module, (example,), input_names=[INPUT_NAME], output_names=[output],
                 dynamic_shapes={INPUT_NAME: {0: batch}}, dynamo=True, verbose=False)
         model = program.model_proto
     except Exception as e:  # the exporter's failures come in many types; one message here
@@ -103,7 +115,7 @@ def onnx_bytes(project) -> bytes:
                            f"{str(e).splitlines()[0] if str(e) else 'no details'})") from None
     model.doc_string = (f"Neural Network Playground {__version__}: input {INPUT_NAME!r} holds "
                         "raw feature values (standardization is inside); output "
-                        f"{OUTPUT_NAME!r} holds the class probabilities.")
+                        f"{output!r} holds {what}.")
     metadata = {
         "playground.features": json.dumps([f.column for f in project.features]),
         "playground.units": json.dumps([f.unit for f in project.features]),

@@ -28,6 +28,11 @@ RESERVED = {SCRIPT_NAME, "metrics.json"}
 def script_config(project, data_file: str, source: str = "") -> dict:
     """What the script needs to know: the columns, the network and the settings."""
     config = project.config
+    if project.is_regression or any(f.is_one_hot for f in project.features):
+        raise ProjectError("the training script reads numeric columns and trains a "
+                           "classifier; this project's data has text columns or a "
+                           "regression target, which the script does not handle yet. "
+                           "Export the weights or ONNX instead.")
     label = project.dataset.get("label")
     if not isinstance(label, str) or not label:
         raise ProjectError("the project does not name its label column, so a training "

@@ -41,7 +41,7 @@ class WeightSnapshot:
 
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
-    activations: tuple[str, ...]  # one per hidden layer; the output layer is softmax
+    activations: tuple[str, ...]  # one per hidden layer; the output: softmax or linear
     epoch: int = 0
     # ∂loss/∂weights of the last training batch, shaped as `weights`; None before the
     # first step (a fresh or loaded network has not computed any yet).
@@ -64,13 +64,17 @@ def forward_pass(snapshot: WeightSnapshot, x: np.ndarray) -> list[LayerValues]:
     for a batch of them (rows × features: each layer's values then have a row each).
 
     The last entry is the output layer: its activations are the softmax
-    probabilities. Dropout is off, as at prediction time.
+    probabilities, or with a single output (regression) the weighted sum itself, the
+    predicted value. Dropout is off, as at prediction time.
     """
     a = np.asarray(x, dtype=np.float64)
     out: list[LayerValues] = []
     last = len(snapshot.weights) - 1
     for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
         z = a @ w.T.astype(np.float64) + b.astype(np.float64)  # a row or rows
-        a = softmax(z) if i == last else activate(snapshot.activations[i], z)
+        if i < last:
+            a = activate(snapshot.activations[i], z)
+        else:
+            a = softmax(z) if z.shape[-1] > 1 else z
         out.append(LayerValues(z, a))
     return out

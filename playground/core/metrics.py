@@ -1,4 +1,5 @@
-"""Classification metrics computed from labels, independent of any model."""
+"""Classification and regression metrics computed from labels and predictions,
+independent of any model."""
 
 from __future__ import annotations
 
@@ -36,3 +37,15 @@ def cell_members(y_true: np.ndarray, y_pred: np.ndarray, true_class: int,
     """Positions of the examples counted in one cell of the confusion matrix."""
     return np.flatnonzero((np.asarray(y_true) == true_class)
                           & (np.asarray(y_pred) == predicted_class))
+
+
+def regression_scores(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float]:
+    """R² (1 − residual sum of squares / total sum of squares) and the mean absolute
+    error, in the units of the target (NaN for no rows)."""
+    y_true, y_pred = np.asarray(y_true, np.float64), np.asarray(y_pred, np.float64)
+    if not len(y_true):
+        return float("nan"), float("nan")
+    total = float(((y_true - y_true.mean()) ** 2).sum())
+    residual = float(((y_true - y_pred) ** 2).sum())
+    r2 = 1.0 - residual / total if total > 0 else float("nan")
+    return r2, float(np.abs(y_true - y_pred).mean())

@@ -1,4 +1,5 @@
-"""Classify one raw input (millimetres and grams, not standardized)."""
+"""Classify one raw input (millimetres and grams, not standardized), or predict its
+value when the network does regression."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ class Prediction:
     label: str
     probabilities: dict[str, float]
     warnings: tuple[str, ...]
+    value: float | None = None  # regression: the predicted value, in the data's units
 
     def to_dict(self) -> dict:
-        return {"label": self.label, "probabilities": self.probabilities,
-                "warnings": list(self.warnings)}
+        d = {"label": self.label, "probabilities": self.probabilities,
+             "warnings": list(self.warnings)}
+        return d if self.value is None else d | {"value": self.value}
 
 
 def _fmt(v: float) -> str:
@@ -63,14 +66,18 @@ def parse_input(values: Sequence, features: Sequence[Feature]) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Predictor:
-    """Features (with their training ranges), classes, standardization and weights."""
+    """Features (with their training ranges), classes, standardization and weights; for
+    regression, no classes and the target's standardization instead."""
 
     features: tuple[Feature, ...]
     class_names: tuple[str, ...]
     standardizer: Standardizer
     snapshot: WeightSnapshot
+    target: Standardizer | None = None
 
     def probabilities(self, raw: np.ndarray) -> np.ndarray:
+        """The network's output: class probabilities, or for regression the standardized
+        predicted value (one entry)."""
         # An astronomically large input (say 1e300 g) overflows float32 when standardized;
         # the result is then NaN, which predict() reports, without numpy's warnings.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -87,5 +94,8 @@ class Predictor:
                              "data to compute a prediction")
         warnings = tuple(w for f, v in zip(self.features, raw, strict=True)
                          if (w := range_warning(f, float(v))))
+        if self.target is not None:
+            value = float(p[0] * self.target.scale[0] + self.target.mean[0])
+            return Prediction(f"{value:.4g}", {}, warnings, value)
         probs = {name: float(q) for name, q in zip(self.class_names, p, strict=True)}
         return Prediction(self.class_names[int(np.argmax(p))], probs, warnings)

@@ -71,6 +71,11 @@ class Project:
     optimizer: dict  # the JSON half of the optimizer state (see state_io.py)
     extras: dict = field(default_factory=dict)  # e.g. the prediction panel's input
     runs: tuple[SavedRun, ...] = ()  # the session's run list (core/runs.py)
+    target: Standardizer | None = None  # regression: the target's standardization
+
+    @property
+    def is_regression(self) -> bool:
+        return self.target is not None
 
     def snapshot(self) -> WeightSnapshot:
         n = len(self.spec.hidden) + 1
@@ -79,18 +84,22 @@ class Project:
                               tuple(h.activation for h in self.spec.hidden), self.epoch)
 
     def predictor(self) -> Predictor:
-        return Predictor(self.features, self.class_names, self.standardizer, self.snapshot())
+        return Predictor(self.features, self.class_names, self.standardizer, self.snapshot(),
+                         self.target)
 
     def history(self) -> dict[str, np.ndarray]:
         return {k: self.arrays[f"history.{k}"] for k in ("epochs", *METRICS)}
 
     def to_json(self) -> dict:
-        return {"format": FORMAT, "format_version": FORMAT_VERSION, "app_version": __version__,
-                "dataset": self.dataset, "features": [f.to_dict() for f in self.features],
-                "class_names": list(self.class_names), "network": self.spec.to_dict(),
-                "config": self.config.to_dict(), "standardization": self.standardizer.to_dict(),
-                "epoch": self.epoch, "optimizer": self.optimizer, "extras": self.extras,
-                "runs": [_run_json(r) for r in self.runs]}
+        d = {"format": FORMAT, "format_version": FORMAT_VERSION, "app_version": __version__,
+             "dataset": self.dataset, "features": [f.to_dict() for f in self.features],
+             "class_names": list(self.class_names), "network": self.spec.to_dict(),
+             "config": self.config.to_dict(), "standardization": self.standardizer.to_dict(),
+             "epoch": self.epoch, "optimizer": self.optimizer, "extras": self.extras,
+             "runs": [_run_json(r) for r in self.runs]}
+        if self.target is not None:
+            d["target_standardization"] = self.target.to_dict()
+        return d
 
 
 def _run_json(run: SavedRun) -> dict:
@@ -107,7 +116,8 @@ def project_from_trainer(trainer, dataset, extras: dict | None = None) -> Projec
                                           strict=True))
     identity = {**dataset.identity, "label": dataset.label, "rows": len(dataset)}
     return Project(trainer.spec, trainer.config, identity, features, dataset.class_names,
-                   data.standardizer, meta["epoch"], arrays, meta["optimizer"], extras or {})
+                   data.standardizer, meta["epoch"], arrays, meta["optimizer"], extras or {},
+                   target=data.target)
 
 
 def save_project(project: Project, path: str | Path) -> None:
@@ -190,7 +200,14 @@ def _load(path: Path) -> Project:
     if len(features) != spec.n_inputs:
         raise ProjectError(f"{path}: {len(features)} features but the network has "
                            f"{spec.n_inputs} inputs")
-    if len(classes) != spec.n_outputs:
+    target = None
+    if "target_standardization" in meta:  # regression: one output and no classes
+        target = _target_standardizer(meta["target_standardization"], path)
+        if classes or spec.n_outputs != 1:
+            raise ProjectError(f"{path}: a regression network has one output and no "
+                               f"classes, not {spec.n_outputs} outputs and {len(classes)} "
+                               "classes")
+    elif len(classes) != spec.n_outputs:
         raise ProjectError(f"{path}: {len(classes)} classes but the network has "
                            f"{spec.n_outputs} outputs")
     if len(set(classes)) != len(classes):  # a prediction would silently lose a class
@@ -212,7 +229,19 @@ def _load(path: Path) -> Project:
     if not isinstance(dataset, dict) or not isinstance(extras, dict):
         raise ProjectError(f"{path}: dataset and extras must be mappings")
     return Project(spec, config, dataset, features, classes, std, epoch, arrays, optimizer,
-                   extras, runs)
+                   extras, runs, target)
+
+
+def _target_standardizer(d, path: Path) -> Standardizer:
+    try:
+        target = Standardizer.from_dict(d)
+    except (TypeError, KeyError, ValueError):
+        target = None
+    if target is None or target.mean.shape != (1,) or target.scale.shape != (1,) \
+            or not (np.isfinite(target.mean).all() and np.isfinite(target.scale).all()
+                    and (target.scale != 0).all()):
+        raise ProjectError(f"{path}: the target's standardization is malformed")
+    return target
 
 
 def _list(meta: dict, key: str, path: Path) -> list:
@@ -250,6 +279,10 @@ def check_dataset_fits(project: Project, dataset) -> None:
     if want != have:
         raise ProjectError(f"the project was trained on columns {', '.join(want)}; the data "
                            f"set {dataset.name!r} has {', '.join(have)}")
+    if project.is_regression != dataset.is_regression:
+        kinds = {True: "regression", False: "classification"}
+        raise ProjectError(f"the project does {kinds[project.is_regression]}; the data set "
+                           f"{dataset.name!r} is for {kinds[dataset.is_regression]}")
     if tuple(project.class_names) != tuple(dataset.class_names):
         raise ProjectError(f"the project's classes ({', '.join(project.class_names)}) differ "
                            f"from the data set's ({', '.join(dataset.class_names)})")

@@ -86,7 +86,8 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """Inputs → hidden layers → softmax over the classes."""
+    """Inputs → hidden layers → outputs: softmax over the classes, or one linear output
+    (the predicted value) for regression."""
 
     n_inputs: int
     n_outputs: int
@@ -96,7 +97,7 @@ class NetworkSpec:
         # Store the validated ints, not whole floats such as 4.0 (sizes feed range()).
         object.__setattr__(self, "n_inputs", _int_field("n_inputs", self.n_inputs, 1, MAX_FEATURES))
         object.__setattr__(self, "n_outputs",
-                           _int_field("n_outputs", self.n_outputs, 2, MAX_CLASSES))
+                           _int_field("n_outputs", self.n_outputs, 1, MAX_CLASSES))
         if not isinstance(self.hidden, tuple):
             raise SpecError("hidden must be a tuple of layers")
         if len(self.hidden) > MAX_LAYERS:
@@ -152,7 +153,7 @@ class NetworkSpec:
             raise SpecError(f"network.hidden may have at most {MAX_LAYERS} layers")
         layers = tuple(LayerSpec.from_dict(h, f"hidden[{i}]") for i, h in enumerate(hidden))
         return cls(_int_field("n_inputs", d["n_inputs"], 1, MAX_FEATURES),
-                   _int_field("n_outputs", d["n_outputs"], 2, MAX_CLASSES), layers)
+                   _int_field("n_outputs", d["n_outputs"], 1, MAX_CLASSES), layers)
 
 
 def parse_hidden(units: str, activations: str = "relu", dropouts: str = "0") -> tuple:

@@ -1,4 +1,5 @@
-"""Stratified train/validation split and standardization fitted on training rows."""
+"""Train/validation split (stratified by class; random for regression) and
+standardization fitted on training rows — of the inputs, and of a regression target."""
 
 from __future__ import annotations
 
@@ -50,6 +51,15 @@ def stratified_split(y: np.ndarray, val_fraction: float, seed: int
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
 
 
+def random_split(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of training and validation rows for a regression target (no classes)."""
+    rows = np.random.default_rng(seed).permutation(n)
+    n_val = int(round(n * val_fraction))
+    if val_fraction > 0 and n >= 2:
+        n_val = min(max(n_val, 1), n - 1)
+    return np.sort(rows[n_val:]), np.sort(rows[:n_val])
+
+
 @dataclass(frozen=True, eq=False)
 class PreparedData:
     """The split, standardized arrays a trainer consumes."""
@@ -62,16 +72,36 @@ class PreparedData:
     train_low: np.ndarray
     train_high: np.ndarray
     val_index: np.ndarray
+    # Regression: train_y/val_y are the standardized targets (float32), and this maps
+    # them back to the data's units. The loss and R² then do not depend on the units.
+    target: Standardizer | None = None
 
     @property
     def n_features(self) -> int:
         return self.train_x.shape[1]
 
+    @property
+    def is_regression(self) -> bool:
+        return self.target is not None
+
+    def target_values(self, standardized: np.ndarray) -> np.ndarray:
+        """Predicted or true targets in the data's units (regression only)."""
+        t = self.target
+        return np.asarray(standardized, dtype=np.float64) * t.scale[0] + t.mean[0]
+
 
 def prepare(dataset: Dataset, val_fraction: float, seed: int) -> PreparedData:
-    train_idx, val_idx = stratified_split(dataset.y, val_fraction, seed)
+    if dataset.is_regression:
+        train_idx, val_idx = random_split(len(dataset.y), val_fraction, seed)
+    else:
+        train_idx, val_idx = stratified_split(dataset.y, val_fraction, seed)
     raw_train = dataset.x[train_idx]
     std = Standardizer.fit(raw_train)
-    return PreparedData(std.transform(raw_train), dataset.y[train_idx],
-                        std.transform(dataset.x[val_idx]), dataset.y[val_idx], std,
-                        raw_train.min(axis=0), raw_train.max(axis=0), val_idx)
+    train_y, val_y, target = dataset.y[train_idx], dataset.y[val_idx], None
+    if dataset.is_regression:
+        target = Standardizer.fit(train_y.reshape(-1, 1))
+        train_y = target.transform(train_y.reshape(-1, 1))[:, 0]
+        val_y = target.transform(val_y.reshape(-1, 1))[:, 0]
+    return PreparedData(std.transform(raw_train), train_y,
+                        std.transform(dataset.x[val_idx]), val_y, std,
+                        raw_train.min(axis=0), raw_train.max(axis=0), val_idx, target)

@@ -3,7 +3,9 @@
 Penguins are nearly linearly separable, so they cannot show why hidden layers
 matter. On these a network without a hidden layer can only draw one straight
 boundary per class: fine for two blobs, near chance for XOR, circles and
-spirals, which a small hidden layer learns.
+spirals, which a small hidden layer learns. The surface is the regression set: a
+smooth hill-and-valley height over the plane, which no plane (a network without a
+hidden layer) can follow.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import numpy as np
 from playground.core.dataset import Dataset, Feature
 from playground.core.errors import DataError
 
-KINDS = ("blobs", "circles", "xor", "spirals")
+KINDS = ("blobs", "circles", "xor", "spirals", "surface")
+REGRESSION_KINDS = frozenset({"surface"})
 DEFAULT_ROWS = 400
 
 
@@ -46,8 +49,16 @@ def _spirals(rng, n):
     return np.column_stack([r * np.cos(angle), r * np.sin(angle)]), y
 
 
-_MAKERS = {"blobs": _blobs, "circles": _circles, "xor": _xor, "spirals": _spirals}
-_NOISE_SCALE = {"blobs": 0.5, "circles": 0.3, "xor": 0.3, "spirals": 0.2}
+def _surface(rng, n):
+    x = rng.uniform(-2.0, 2.0, (n, 2))
+    return x, np.sin(1.5 * x[:, 0]) * np.cos(1.5 * x[:, 1])
+
+
+_MAKERS = {"blobs": _blobs, "circles": _circles, "xor": _xor, "spirals": _spirals,
+           "surface": _surface}
+# Noise is jitter on the inputs of the classification sets; on the surface it is
+# jitter on the height (its natural spread, about 0.5).
+_NOISE_SCALE = {"blobs": 0.5, "circles": 0.3, "xor": 0.3, "spirals": 0.2, "surface": 0.5}
 
 
 def make_toy(kind: str, noise: float = 0.1, seed: int = 0, rows: int = DEFAULT_ROWS) -> Dataset:
@@ -60,10 +71,16 @@ def make_toy(kind: str, noise: float = 0.1, seed: int = 0, rows: int = DEFAULT_R
         raise DataError(f"rows must be between 20 and 1,000,000, not {rows}")
     rng = np.random.default_rng(seed)
     x, y = _MAKERS[kind](rng, rows)
-    x = x + noise * _NOISE_SCALE[kind] * rng.standard_normal(x.shape)
     features = tuple(Feature(c, c, "", float(x[:, i].min()), float(x[:, i].max()))
                      for i, c in enumerate(("x1", "x2")))
     identity = {"name": kind, "builtin": True,
                 "generator": {"kind": kind, "noise": noise, "seed": seed, "rows": rows}}
+    if kind in REGRESSION_KINDS:
+        y = y + noise * _NOISE_SCALE[kind] * rng.standard_normal(y.shape)
+        return Dataset(kind, features, (), x, y.astype(np.float64), label="height",
+                       identity=identity, task="regression")
+    x = x + noise * _NOISE_SCALE[kind] * rng.standard_normal(x.shape)
+    features = tuple(f.with_range(x[:, i].min(), x[:, i].max())
+                     for i, f in enumerate(features))
     return Dataset(kind, features, ("class A", "class B"), x, y.astype(np.int64),
                    label="class", identity=identity)

@@ -64,10 +64,15 @@ class Trainer:
         if spec.n_inputs != data.n_features:
             raise SpecError(f"network.n_inputs is {spec.n_inputs} but the data has "
                             f"{data.n_features} features")
-        n_classes = int(max(data.train_y.max(), data.val_y.max())) + 1
-        if spec.n_outputs < n_classes:
-            raise SpecError(f"network.n_outputs is {spec.n_outputs} but the data has "
-                            f"{n_classes} classes")
+        self.regression = data.is_regression
+        if self.regression and spec.n_outputs != 1:
+            raise SpecError(f"network.n_outputs is {spec.n_outputs} but a regression network "
+                            "has one output: the predicted value")
+        if not self.regression:
+            n_classes = int(max(data.train_y.max(), data.val_y.max())) + 1
+            if spec.n_outputs < n_classes:
+                raise SpecError(f"network.n_outputs is {spec.n_outputs} but the data has "
+                                f"{n_classes} classes")
         self.spec = spec
         self.config = config
         self.data = data
@@ -79,9 +84,13 @@ class Trainer:
         self.model = build_model(spec, config.seed, self._gen).to(self.device)
         self._linears = linear_layers(self.model)
         self._x = torch.as_tensor(data.train_x, dtype=torch.float32, device=self.device)
-        self._y = torch.as_tensor(data.train_y, dtype=torch.long, device=self.device)
+        label_type = torch.float32 if self.regression else torch.long
+        self._y = torch.as_tensor(data.train_y, dtype=label_type, device=self.device)
         self._vx = torch.as_tensor(data.val_x, dtype=torch.float32, device=self.device)
-        self._vy = torch.as_tensor(data.val_y, dtype=torch.long, device=self.device)
+        self._vy = torch.as_tensor(data.val_y, dtype=label_type, device=self.device)
+        if self.regression:  # R² = 1 − MSE / variance of the true values
+            self._variance = (self._y.var(correction=0).clamp_min(1e-12),
+                              self._vy.var(correction=0).clamp_min(1e-12))
         self.optimizer = make_optimizer(config, self.model.parameters())
         self.epoch = 0
         self.history = History()
@@ -205,8 +214,15 @@ class Trainer:
             results.append(row)
         return results, False
 
+    def _loss(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Cross-entropy of the logits, or for regression the mean squared error."""
+        if self.regression:
+            return F.mse_loss(out[:, 0], y)
+        return F.cross_entropy(out, y)
+
     def _epoch(self, should_stop) -> torch.Tensor | None:
-        """One epoch; returns [train loss, val loss, train acc, val acc] on the device."""
+        """One epoch; returns [train loss, val loss, train score, val score] on the device:
+        the score is the accuracy, or R² for regression."""
         model, x, y = self.model, self._x, self._y
         n = len(y)
         batch = min(self.config.batch_size or n, n)
@@ -221,24 +237,28 @@ class Trainer:
             else:
                 index = order[begin:begin + batch]
                 xb, yb = x[index], y[index]
-            logits = model(xb)
-            loss = F.cross_entropy(logits, yb)
+            out = model(xb)
+            loss = self._loss(out, yb)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
             batch_loss = loss.detach() * len(yb)
-            batch_hits = (logits.detach().argmax(1) == yb).sum()
             loss_sum = batch_loss if loss_sum is None else loss_sum + batch_loss
-            hits = batch_hits if hits is None else hits + batch_hits
+            if not self.regression:
+                batch_hits = (out.detach().argmax(1) == yb).sum()
+                hits = batch_hits if hits is None else hits + batch_hits
         model.eval()
         with torch.inference_mode():
-            val_logits = model(self._vx)
-            val_loss = F.cross_entropy(val_logits, self._vy)
-            val_hits = (val_logits.argmax(1) == self._vy).sum()
+            val_out = model(self._vx)
+            val_loss = self._loss(val_out, self._vy)
+            if self.regression:
+                scores = (1 - loss_sum / n / self._variance[0], 1 - val_loss / self._variance[1])
+            else:
+                scores = (hits / n, (val_out.argmax(1) == self._vy).sum() / len(self._vy))
         if self.config.patience:
             with torch.no_grad():
                 self._track_best(val_loss.clone())
-        return torch.stack([loss_sum / n, val_loss, hits / n, val_hits / len(self._vy)])
+        return torch.stack([loss_sum / n, val_loss, *scores])
 
     @staticmethod
     def _to_host(results: list[torch.Tensor]) -> np.ndarray:
@@ -308,6 +328,15 @@ class Trainer:
             x = torch.as_tensor(np.atleast_2d(x_standardized), dtype=torch.float32,
                                 device=self.device)
             return torch.softmax(self.model(x), dim=1).cpu().numpy()
+
+    def predict_values(self, x_standardized: np.ndarray) -> np.ndarray:
+        """Regression: the predicted targets, in the data's units, for standardized rows."""
+        self.model.eval()
+        with torch.inference_mode():
+            x = torch.as_tensor(np.atleast_2d(x_standardized), dtype=torch.float32,
+                                device=self.device)
+            out = self.model(x)[:, 0].cpu().numpy()
+        return self.data.target_values(out)
 
     # --- saving and restoring the whole state (see project.py) -----------------------
     def state_arrays(self) -> tuple[dict[str, np.ndarray], dict]:

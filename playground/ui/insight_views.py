@@ -152,4 +152,4 @@ class InsightViews(QObject):
         """Put data-set row `row` into the prediction panel, with its true class."""
         w = self.window
         w.prediction.set_values(w.dataset.x[row],
-                                truth=w.dataset.class_names[int(w.dataset.y[row])])
+                                truth=w.prediction.truth_text(row))

@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         self.docks["prediction"].setWidget(self.prediction)
         old.deleteLater()
         self.insights.forget_views()  # rebuilt for the new data when next shown
+        self.plots.set_task(dataset.is_regression)
         self.reset_to_defaults()
         self.controller.set_input(self.prediction.values())
 
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
         self.controls.set_config(TrainingConfig())
         self.undo_stack.clear()
         self.switch_generation(self._take_generation(), default_spec(
-            self.dataset.n_features, self.dataset.n_classes))
+            self.dataset.n_features, self.dataset.n_outputs))
         self.runs.load((), History(), self.generation)
         self.prediction.set_values(self.dataset.example_vector())
 
@@ -411,18 +412,18 @@ class MainWindow(QMainWindow):
     def _on_random_sample(self) -> None:
         rows = self._split.val_index
         row = int(np.random.default_rng().choice(rows))
-        self.prediction.set_values(self.dataset.x[row],
-                                   truth=self.dataset.class_names[self.dataset.y[row]])
+        self.prediction.set_values(self.dataset.x[row], truth=self.prediction.truth_text(row))
 
     def _neuron_info(self) -> NeuronInfo:
         raw = self.prediction.values()
         standardized = self._split.standardizer.transform(raw)
         layers = forward_pass(self.snapshot, standardized) if self.snapshot else None
+        outputs = [self.dataset.label] if self.dataset.is_regression else \
+            list(self.dataset.class_names)
         return NeuronInfo(self.spec.widths, [f.label for f in self.dataset.features],
-                          [f.unit for f in self.dataset.features],
-                          list(self.dataset.class_names),
+                          [f.unit for f in self.dataset.features], outputs,
                           [h.activation for h in self.spec.hidden], self.snapshot, raw,
-                          standardized, layers)
+                          standardized, layers, self._split.target)
 
     def _show_prediction(self) -> None:
         """Forward pass of the panel's input through the latest snapshot (numpy)."""
@@ -431,8 +432,11 @@ class MainWindow(QMainWindow):
             return  # mid-switch: the network, the data or the weights are not yet matched
         info = self._neuron_info()
         self.editor.update_values(info)
-        self.prediction.show_probabilities(info.layers[-1].activations if info.layers
-                                           else None)
+        if self.dataset.is_regression:
+            self.prediction.show_value(info.predicted_value())
+        else:
+            self.prediction.show_probabilities(info.layers[-1].activations if info.layers
+                                               else None)
         self.insights.state_changed()
 
     # --- keys: Space and "." only when no focused widget wants them ----------------------

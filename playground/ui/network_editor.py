@@ -91,7 +91,8 @@ class NetworkEditor(QWidget):
             card.set_selected(i == self.selected)
             self.strip.cards.append(card)
         self.strip.titles = [QLabel(f"<b>Inputs</b> ({spec.n_inputs})", self.strip),
-                             QLabel(f"<b>Outputs</b> softmax ({spec.n_outputs})", self.strip)]
+                             QLabel("<b>Output</b> linear (1)" if spec.n_outputs == 1 else
+                                    f"<b>Outputs</b> softmax ({spec.n_outputs})", self.strip)]
         self.remove_button.setEnabled(bool(spec.hidden))
         self.summary.setText(f"{len(spec.hidden)} hidden layer"
                              f"{'s' if len(spec.hidden) != 1 else ''} · "

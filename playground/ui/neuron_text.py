@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.forward import LayerValues, WeightSnapshot
+from playground.core.split import Standardizer
 
 
 @dataclass(frozen=True, eq=False)
@@ -16,12 +17,20 @@ class NeuronInfo:
     widths: list[int]
     input_labels: list[str]  # "Bill length (mm)"
     input_units: list[str]
-    class_names: list[str]
+    class_names: list[str]  # the output neurons' names (regression: the target's)
     activations: list[str]  # per hidden layer
     snapshot: WeightSnapshot | None = None
     raw_input: np.ndarray | None = None
     standardized: np.ndarray | None = None
     layers: list[LayerValues] | None = None  # forward pass of `standardized`
+    target: Standardizer | None = None  # regression: maps the output to the data's units
+
+    def predicted_value(self) -> float | None:
+        """Regression: the output in the data's units."""
+        if self.target is None or self.layers is None:
+            return None
+        return float(self.layers[-1].activations[0] * self.target.scale[0]
+                     + self.target.mean[0])
 
     def column_values(self, c: int) -> np.ndarray | None:
         """Input column: standardized input; then activations; last: probabilities."""
@@ -46,6 +55,8 @@ class NeuronInfo:
     def output_text(self, i: int) -> str:
         if self.layers is None:
             return self.class_names[i]
+        if self.target is not None:
+            return f"{self.class_names[i]}  {self.predicted_value():.4g}"
         return f"{self.class_names[i]}  {100 * self.layers[-1].activations[i]:.1f} %"
 
 
@@ -71,7 +82,10 @@ def describe_neuron(info: NeuronInfo, c: int, i: int) -> str:
         z = info.layers[c - 1].weighted_sums[i]
         a = info.layers[c - 1].activations[i]
         lines.append(f"weighted sum z = Σ w·x + b = {z:+.4f}")
-        if c == len(info.widths) - 1:
+        if c == len(info.widths) - 1 and info.target is not None:
+            lines.append(f"linear output = z = {a:+.4f} (standardized)")
+            lines.append(f"predicted value = {info.predicted_value():.4g}")
+        elif c == len(info.widths) - 1:
             lines.append(f"softmax probability = {a:.4f}")
         else:
             lines.append(f"activation {info.activations[c - 1]}(z) = {a:+.4f}")

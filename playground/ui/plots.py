@@ -67,10 +67,8 @@ class TrainingPlots(QWidget):
         self.accuracy_plot.setObjectName("accuracyPlot")
         train_colour, val_colour = theme.positive(), theme.negative()
         self.curves = {}
-        for widget, metric, title in ((self.loss_plot, "loss", "Loss (cross-entropy)"),
-                                      (self.accuracy_plot, "accuracy", "Accuracy")):
+        for widget, metric in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
             plot = widget.getPlotItem()
-            plot.setTitle(title, size="10pt")
             plot.setLabel("bottom", "epoch")
             plot.addLegend(offset=(-10, 10))
             plot.setMouseEnabled(x=False, y=False)  # follow the run; a drag would freeze it
@@ -105,6 +103,8 @@ class TrainingPlots(QWidget):
         box.addLayout(side_by_side, 1)
         box.addLayout(row)
 
+        self.score_name = "accuracy"
+        self.set_task(regression=False)
         self._history = History()
         self._cursor_lines = []
         for widget in (self.loss_plot, self.accuracy_plot):
@@ -113,6 +113,14 @@ class TrainingPlots(QWidget):
             widget.addItem(line, ignoreBounds=True)
             self._cursor_lines.append(line)
             widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def set_task(self, regression: bool) -> None:
+        """Classification is scored by accuracy; regression by R² (1 is a perfect fit)."""
+        loss = "Loss (mean squared error)" if regression else "Loss (cross-entropy)"
+        self.score_name = "R²" if regression else "accuracy"
+        self.loss_plot.getPlotItem().setTitle(loss, size="10pt")
+        self.accuracy_plot.getPlotItem().setTitle(
+            "R² (1 = perfect fit)" if regression else "Accuracy", size="10pt")
 
     @property
     def history(self) -> History:
@@ -209,5 +217,5 @@ class TrainingPlots(QWidget):
             line.show()
         self.readout.setText(
             f"epoch {int(e)}: loss {h['train_loss'][i]:.4f} / {h['val_loss'][i]:.4f}, "
-            f"accuracy {h['train_accuracy'][i]:.3f} / {h['val_accuracy'][i]:.3f} "
+            f"{self.score_name} {h['train_accuracy'][i]:.3f} / {h['val_accuracy'][i]:.3f} "
             "(training / validation)")

@@ -1,4 +1,5 @@
-"""Enter a penguin's measurements; see each species' probability and the verdict."""
+"""Enter a penguin's measurements; see each species' probability and the verdict (or,
+for a regression data set, the predicted value)."""
 
 from __future__ import annotations
 
@@ -87,7 +88,10 @@ class PredictionPanel(QWidget):
         big.setBold(True)
         self.predicted.setFont(big)
         self.predicted.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.predicted.setToolTip("The species with the highest probability")
+        self.predicted.setToolTip(
+            f"The network's prediction of {dataset.label} (its linear output, in the "
+            "data's units)" if dataset.is_regression else
+            f"The {dataset.nouns[1]} with the highest probability")
 
         bars = QFormLayout()
         self.bars: dict[str, QProgressBar] = {}
@@ -161,3 +165,22 @@ class PredictionPanel(QWidget):
         for name, p in zip(names, probabilities, strict=True):
             set_bar(self.bars[name], int(round(1000 * float(p))), f"{100 * float(p):.1f} %")
         self.predicted.setText(names[int(np.argmax(probabilities))])
+
+    def show_value(self, value: float | None) -> None:
+        """Regression: the predicted value, as precise as the data's own values."""
+        if value is None or not math.isfinite(value):
+            self.predicted.setText("—")
+            return
+        self.predicted.setText(f"{self.dataset.label} ≈ {value:,.{self._target_decimals}f}")
+
+    @property
+    def _target_decimals(self) -> int:
+        y = self.dataset.y
+        return max(_decimals(y[:1000]), 2 if np.ptp(y) < 100 else 0)
+
+    def truth_text(self, row: int) -> str:
+        """The known label of a data set row: its class, or its value."""
+        y = self.dataset.y[row]
+        if self.dataset.is_regression:
+            return f"{float(y):,.{self._target_decimals}f}"
+        return self.dataset.class_names[int(y)]

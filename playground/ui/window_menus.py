@@ -48,7 +48,9 @@ def build_menus(window) -> dict[str, QAction]:
             ("blobs", "Two &blobs", "Two clouds of points: one straight line separates them"),
             ("circles", "&Circles", "A ring around a disc: needs a hidden layer"),
             ("xor", "&XOR", "Opposite corners belong together: needs a hidden layer"),
-            ("spirals", "Two &spirals", "Two interleaved spirals: needs depth and patience")):
+            ("spirals", "Two &spirals", "Two interleaved spirals: needs depth and patience"),
+            ("surface", "Smooth s&urface (regression)",
+             "Predict a height over the plane: hills and valleys no flat plane can follow")):
         action = _action(window, text, lambda _=False, k=kind: pf.new_with_dataset(k), tip=tip)
         action.setObjectName(f"dataset:{kind}")
         actions[f"dataset_{kind}"] = action
