@@ -122,3 +122,25 @@ def test_a_hidden_inside_view_is_never_built_or_refreshed(qtbot, window, monkeyp
     window.insights.state_changed()
     window.insights.refresh()
     assert calls == []
+
+
+def rows_become(qtbot, window, view, n) -> None:
+    def done() -> bool:
+        window.insights.refresh()
+        return len(view.weights) == n
+    qtbot.waitUntil(done, timeout=10_000)
+
+
+def test_plots_are_kept_when_the_network_changes_and_follow_its_depth(qtbot, window):
+    view = open_inside(qtbot, window)
+    train(qtbot, window, 3)
+    first = view.weights[0].plot
+    window.editor.add_button.click()  # one more hidden layer: one more row
+    rows_become(qtbot, window, view, 3)
+    assert view.weights[0].plot is first  # kept, not rebuilt
+    assert "Hidden 2" in view._row_labels[1].text and "Output" in view._row_labels[2].text
+    window.editor.remove_button.click()
+    rows_become(qtbot, window, view, 2)
+    assert view.weights[0].plot is first and len(view._row_labels) == 2
+    items = [view.plots.ci.getItem(r, c) for r in range(1, 4) for c in range(3)]
+    assert sum(item is not None for item in items) == 2 * 3  # no stale row left behind

@@ -106,6 +106,7 @@ class InsideView(QWidget):
         self.gradients: list[Histogram] = []
         self.health: list[UnitHealth] = []
         self.warnings: list[str] | None = None  # as shown
+        self._row_labels: list[pg.LabelItem] = []  # one per layer, beside its plots
         self._layout_key = None  # layer shapes and activations the plots were built for
         self._snapshot: WeightSnapshot | None = None  # what the shown numbers come from
 
@@ -135,28 +136,39 @@ class InsideView(QWidget):
 
     # --- building ------------------------------------------------------------------------
     def _build_rows(self, snapshot: WeightSnapshot) -> None:
-        self.plots.clear()
-        self.weights.clear()
-        self.gradients.clear()
+        """One row of plots per layer. Rows are kept and relabelled when the network
+        changes, and only added or removed when its depth does: a pyqtgraph plot costs
+        tens of milliseconds to make, which the window must not spend on every reset."""
+        if not self._row_labels:
+            for col, title in ((1, "Weights"), (2, "Gradients (last batch)")):
+                self.plots.addLabel(f"<b>{title}</b>", row=0, col=col)
+            self.plots.ci.layout.setColumnStretchFactor(1, 1)
+            self.plots.ci.layout.setColumnStretchFactor(2, 1)
+        n = len(snapshot.weights)
+        while len(self._row_labels) > n:
+            for item in (self._row_labels.pop(), self.weights.pop().plot,
+                         self.gradients.pop().plot):
+                self.plots.removeItem(item)
+        while len(self._row_labels) < n:
+            row = len(self._row_labels) + 1
+            self._row_labels.append(self.plots.addLabel("", row=row, col=0))
+            for col, (colour, into) in enumerate(((theme.positive(), self.weights),
+                                                  (theme.negative(), self.gradients)),
+                                                 start=1):
+                into.append(Histogram(self.plots.addPlot(row=row, col=col), colour))
         muted = theme.blend(theme.text(), theme.background(), 0.4).name()
-        for col, title in ((1, "Weights"), (2, "Gradients (last batch)")):
-            self.plots.addLabel(f"<b>{title}</b>", row=0, col=col)
-        last = len(snapshot.weights) - 1
+        last = n - 1
         for i, w in enumerate(snapshot.weights):
             n_out, n_in = w.shape
             name = "Output" if i == last else f"Hidden {i + 1}"
-            kind = "softmax" if i == last else snapshot.activations[i]
-            self.plots.addLabel(f"<b>{name}</b><br><span style='color:{muted}'>"
-                                f"{n_in}→{n_out}<br>{kind}</span>", row=i + 1, col=0)
-            for col, (tip, colour, into) in enumerate(
-                    ((WEIGHTS_TIP, theme.positive(), self.weights),
-                     (GRADIENTS_TIP, theme.negative(), self.gradients)), start=1):
-                plot = self.plots.addPlot(row=i + 1, col=col)
-                plot.setToolTip(f"{name} layer ({n_in}×{n_out} weights). {tip}")
-                into.append(Histogram(plot, colour))
-        self.plots.setMinimumHeight(30 + ROW_HEIGHT * len(snapshot.weights))
-        self.plots.ci.layout.setColumnStretchFactor(1, 1)
-        self.plots.ci.layout.setColumnStretchFactor(2, 1)
+            kind = ("softmax" if n_out > 1 else "linear") if i == last \
+                else snapshot.activations[i]
+            self._row_labels[i].setText(f"<b>{name}</b><br><span style='color:{muted}'>"
+                                        f"{n_in}→{n_out}<br>{kind}</span>")
+            for hist, tip in ((self.weights[i], WEIGHTS_TIP), (self.gradients[i], GRADIENTS_TIP)):
+                hist.plot.setToolTip(f"{name} layer ({n_in}×{n_out} weights). {tip}")
+                hist.limit = hist.top = None  # another network: fit its axes afresh
+        self.plots.setMinimumHeight(30 + ROW_HEIGHT * n)
 
     def _show_warnings(self, texts: list[str]) -> None:
         if texts == self.warnings:  # the usual case while training: leave the widgets be
