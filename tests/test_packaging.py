@@ -266,3 +266,36 @@ def test_smoke_test_is_not_in_the_help(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "smoke" not in capsys.readouterr().out
+
+
+def test_a_regular_install_carries_the_data_set_and_icons(tmp_path, monkeypatch):
+    """`pip install .` (not editable) has no checkout beside the package: pyproject's
+    data-files put what the application reads under <prefix>/share, where
+    core/resources.py looks."""
+    import json
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = config["tool"]["setuptools"]["data-files"]
+    installed = {}
+    for target, patterns in data_files.items():
+        for pattern in patterns:
+            for path in ROOT.glob(pattern):
+                installed[path.relative_to(ROOT / "resources").as_posix()] = target
+    meta = json.loads((ROOT / "resources" / "penguins.json").read_text(encoding="utf-8"))
+    needed = ["penguins.json", meta["file"], "icons/playground.svg",
+              *(f"icons/playground-{size}.png" for size in ICON_SIZES)]
+    for name in needed:
+        assert name in installed, f"{name} is not installed by a regular install"
+        folder = "share/neural-network-playground/resources"
+        assert installed[name] == "/".join([folder, *name.split("/")[:-1]])
+    # ... and that is where the application finds them when no checkout is beside it.
+    from playground.core import resources
+
+    share = tmp_path / folder
+    share.mkdir(parents=True)
+    monkeypatch.delenv("PLAYGROUND_RESOURCES", raising=False)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    monkeypatch.setattr(resources, "__file__", str(tmp_path / "site" / "playground" / "core"
+                                                   / "resources.py"))
+    assert resources.resources_dir() == share
