@@ -81,3 +81,18 @@ def test_a_project_trained_on_cuda_opens_on_the_cpu(penguins, data, tmp_path, mo
                                atol=1e-5)
     cpu.run(5)  # and it goes on training there
     assert cpu.epoch == 105
+
+
+@cuda
+def test_regression_on_cuda_matches_the_cpu():
+    from playground.core.split import prepare
+    from playground.core.toy_data import make_toy
+
+    data = prepare(make_toy("surface", noise=0.1, seed=2), 0.2, 0)
+    spec = NetworkSpec(2, 1, (LayerSpec(16, "tanh"),))
+    runs = [Trainer(data, spec, TrainingConfig(device=d)) for d in ("cpu", "cuda")]
+    stats = [t.run(100) for t in runs]
+    np.testing.assert_allclose(stats[0].train_loss, stats[1].train_loss, atol=1e-4)
+    np.testing.assert_allclose(stats[0].val_accuracy, stats[1].val_accuracy, atol=1e-3)  # R²
+    np.testing.assert_allclose(runs[0].predict_values(data.val_x),
+                               runs[1].predict_values(data.val_x), atol=1e-3)
