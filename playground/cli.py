@@ -52,8 +52,13 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--noise", type=float, default=0.1,
                    help="with --toy: jitter, 0–1 of the set's spread (default: 0.1)")
     p.add_argument("--label", metavar="COLUMN", help="the column to predict (with --data)")
-    p.add_argument("--features", metavar="A,B,C",
-                   help="feature columns (with --data; default: every other numeric column)")
+    p.add_argument("--features", metavar="A,B,C", nargs="+",
+                   help="feature columns, comma- or space-separated (with --data; default: "
+                        "every other usable column: numbers, and text one-hot encoded; "
+                        "IDs and constant columns are left out)")
+    p.add_argument("--missing", choices=("drop", "fill"), default="drop",
+                   help="with --data: drop rows with a missing value (default), or fill "
+                        "gaps with the column's mean (numbers) or most common value (text)")
     p.add_argument("--out", metavar="FILE", help="write a project file")
     p.add_argument("--json", action="store_true", help="print the final metrics as JSON")
 

@@ -194,9 +194,12 @@ def test_own_csv_data(capsys, tmp_path):
     assert code == 0, err
     assert last_json(out)["val_accuracy"] == 1.0
     project = load_project(model)
-    assert [f.column for f in project.features] == ["weight", "width"]  # colour is text
+    # colour is text: one-hot encoded, one input per category
+    assert [f.column for f in project.features] == ["weight", "width", "colour=red",
+                                                    "colour=yellow"]
     assert project.class_names == ("apple", "banana")
-    code, out, err = run(capsys, "predict", "--model", str(model), "115", "6", "--json")
+    code, out, err = run(capsys, "predict", "--model", str(model), "115", "6", "1", "0",
+                         "--json")
     assert code == 0 and last_json(out)["label"] == "apple"
     code, out, err = run(capsys, "train", "--data", str(csv), "--label", "fruit",
                          "--features", "weight", "--epochs", "5", "--json")

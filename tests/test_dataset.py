@@ -145,11 +145,11 @@ x6,3.0,2.5,cat
 
 def test_load_csv_detects_numeric_columns_and_drops_missing(tmp_path):
     ds = load_csv(write_csv(tmp_path / "pets.csv", GOOD), "kind")
-    assert [f.column for f in ds.features] == ["a", "b"]  # "name" is text
-    assert ds.class_names == ("cat", "dog", "bird")  # order of first appearance
+    assert [f.column for f in ds.features] == ["a", "b"]  # "name" is an ID: unique per row
+    assert ds.class_names == ("bird", "cat", "dog")  # sorted, whatever the row order
     assert len(ds) == 4 and ds.dropped == 2
     assert ds.x.tolist() == [[1.0, 2.0], [2.0, 3.5], [4.0, 0.5], [3.0, 2.5]]
-    assert ds.y.tolist() == [0, 1, 2, 0]
+    assert ds.y.tolist() == [1, 2, 0, 1]
     assert ds.name == "pets" and ds.identity["builtin"] is False
     assert (ds.features[0].low, ds.features[0].high) == (1.0, 4.0)
     assert ds.features[0].label == "a"  # no display name or unit given

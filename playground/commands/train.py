@@ -27,8 +27,9 @@ def load_data(args):
         return load_penguins()
     if not args.label:
         raise UsageError("--data needs --label COLUMN (the column to predict)")
-    features = [f.strip() for f in args.features.split(",")] if args.features else None
-    return load_csv(args.data, args.label, features)
+    features = [f.strip() for arg in args.features for f in arg.split(",") if f.strip()] \
+        if args.features else None
+    return load_csv(args.data, args.label, features, missing=args.missing)
 
 
 def config_from_args(args):

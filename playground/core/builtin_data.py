@@ -1,6 +1,7 @@
 """The data sets the application can make by itself: the penguins it ships and the
 generated two-feature sets. A project names its data set; these can be rebuilt from
-that name alone when the project is opened."""
+that name alone when the project is opened. An imported CSV file is read again with
+the plan it was imported with (table_import.reimport)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,15 @@ def builtin_dataset(identity: dict) -> Dataset | None:
     if identity.get("builtin"):
         return load_penguins()
     return None
+
+
+def project_dataset(identity: dict, features=(), class_names=()) -> Dataset | None:
+    """The data set a project was trained on, if it can be made or read again (None for
+    a data set the application knows nothing about). `features` and `class_names` are
+    the project's: a changed imported file is refused unless its columns fit them."""
+    made = builtin_dataset(identity)
+    if made is None and isinstance(identity.get("import"), dict):
+        from playground.core.table_import import reimport
+
+        made = reimport(identity, features, class_names)
+    return made

@@ -6,8 +6,6 @@ order — comes from the data and its metadata file, never from constants here.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import math
 from dataclasses import dataclass, field, replace
@@ -17,8 +15,6 @@ import numpy as np
 
 from playground.core.errors import DataError
 from playground.core.resources import resources_dir
-
-NA_MARKERS = frozenset({"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "?"})
 
 
 @dataclass(frozen=True)
@@ -116,118 +112,48 @@ class Dataset:
         return self.x[0].copy()
 
 
-def _file_identity(path: Path, name: str, builtin: bool) -> dict:
-    data = path.read_bytes()
-    return {"name": name, "builtin": builtin, "path": str(path), "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest()}
-
-
-def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            rows = list(reader)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise DataError(f"{path}: cannot read it as CSV text ({e})") from None
-    if not header:
-        raise DataError(f"{path}: the file is empty")
-    for i, row in enumerate(rows, start=2):
-        if row and len(row) != len(header):
-            raise DataError(f"{path}, line {i}: {len(row)} fields where the header has "
-                            f"{len(header)}")
-    return [h.strip() for h in header], [r for r in rows if r]
-
-
-def _parse_float(text: str) -> float:
-    text = text.strip()
-    if text in NA_MARKERS:
-        return math.nan
-    return float(text)
-
-
 def load_csv(path: str | Path, label: str, features: list[str] | None = None,
-             meta: dict | None = None, classes: list[str] | None = None) -> Dataset:
-    """A classification data set from a CSV file with a header row.
+             meta: dict | None = None, classes: list[str] | None = None,
+             missing: str = "drop") -> Dataset:
+    """A data set from a CSV file with a header row, read by table_import.py.
 
-    Rows missing any of the chosen features or the label are dropped and
-    counted. Without `features`, every other column that holds numbers is used.
-    Without `classes`, the class order is the order of first appearance.
+    Rows missing any of the chosen features or the label are dropped and counted
+    (`missing="fill"`: gaps in features are filled; see table_import.py).
+    Without `features`, every usable column besides the label (numbers, and text with
+    a few categories, one-hot encoded; not IDs or constant columns). Without
+    `classes`, the classes are in sorted order. `meta` names and describes the
+    data set and its columns (see resources/penguins.json).
     """
+    from playground.core.column_roles import ImportPlan
+    from playground.core.table_import import import_table, preview
+
     path = Path(path)
-    header, rows = _read_rows(path)
-    if label not in header:
-        raise DataError(f"{path}: no column named {label!r} (columns: {', '.join(header)})")
-    label_at = header.index(label)
+    table = preview(path)
+    names = [c.name for c in table.columns]
+    if label not in names:
+        raise DataError(f"{path}: no column named {label!r} (columns: {', '.join(names)})")
     if features is None:
-        features = [h for i, h in enumerate(header) if i != label_at and _is_numeric(rows, i)]
-        if not features:
-            raise DataError(f"{path}: no column besides {label!r} holds numbers")
-    for name in features:
-        if name not in header:
-            raise DataError(f"{path}: no feature column named {name!r}")
-        if name == label:
-            raise DataError(f"{path}: {label!r} cannot be both the label and a feature")
-    cols = [header.index(name) for name in features]
-
-    x_rows, labels, dropped = [], [], 0
-    for line, row in enumerate(rows, start=2):
-        try:
-            values = [_parse_float(row[c]) for c in cols]
-        except ValueError:
-            bad = next(c for c in cols if not _is_float(row[c]))
-            raise DataError(f"{path}, line {line}, column {header[bad]!r}: "
-                            f"{row[bad]!r} is not a number") from None
-        text = row[label_at].strip()
-        if text in NA_MARKERS or any(math.isnan(v) for v in values):
-            dropped += 1
-            continue
-        x_rows.append(values)
-        labels.append(text)
-    if not labels:
-        raise DataError(f"{path}: no row has every feature and the label")
-
-    found = list(dict.fromkeys(labels))
-    if classes is None:
-        classes = found
-    unknown = [c for c in found if c not in classes]
-    if unknown:
-        raise DataError(f"{path}: label {unknown[0]!r} is not one of {', '.join(classes)}")
-    if len(set(labels)) < 2:
-        raise DataError(f"{path}: the label {label!r} has only one class ({labels[0]!r})")
-
-    x = np.asarray(x_rows, dtype=np.float64)
-    if not np.isfinite(x).all():
-        raise DataError(f"{path}: a feature value is infinite")
-    index = {c: i for i, c in enumerate(classes)}
-    y = np.array([index[t] for t in labels], dtype=np.int64)
+        usable = {c.name for c in table.columns if c.usable}
+        features = [n for n in names if n != label and n in usable]
+    numeric = {c.name for c in table.columns if c.numeric}
+    base = table.plan_for({label: "label"})
+    plan = ImportPlan(label, tuple(features), tuple(f for f in features if f not in numeric),
+                      base.task if classes is None else "classification", missing,
+                      None if classes is None else tuple(classes),
+                      base.delimiter, base.encoding, base.decimal)
     meta = meta or {}
+    dataset = import_table(path, plan, name=meta.get("name"))
+    if not meta:
+        return dataset
     described = {f["column"]: f for f in meta.get("features", [])}
-    feats = tuple(
-        Feature(name, described.get(name, {}).get("display", ""),
-                described.get(name, {}).get("unit", ""),
-                float(x[:, j].min()), float(x[:, j].max()))
-        for j, name in enumerate(features))
-    builtin = bool(meta.get("builtin"))
-    return Dataset(name=meta.get("name", path.stem), features=feats,
-                   class_names=tuple(classes), x=x, y=y, label=label, dropped=dropped,
-                   identity=_file_identity(path, meta.get("name", path.stem), builtin),
-                   example=meta.get("example"))
-
-
-def _is_float(text: str) -> bool:
-    try:
-        _parse_float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_numeric(rows: list[list[str]], col: int) -> bool:
-    values = [r[col].strip() for r in rows if r[col].strip() not in NA_MARKERS]
-    return bool(values) and all(_is_float(v) for v in values)
+    feats = tuple(replace(f, display=described.get(f.column, {}).get("display", f.display),
+                          unit=described.get(f.column, {}).get("unit", f.unit))
+                  for f in dataset.features)
+    identity = dataset.identity
+    if meta.get("builtin"):  # the shipped file: found by name, nothing to re-import
+        identity = {"name": identity["name"], "builtin": True, "path": str(path),
+                    "size": identity["size"], "sha256": identity["sha256"]}
+    return replace(dataset, features=feats, identity=identity, example=meta.get("example"))
 
 
 def load_builtin(name: str = "penguins") -> Dataset:

@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -26,7 +27,9 @@ from playground.ui.bars import set_bar
 
 
 def _decimals(values: np.ndarray) -> int:
-    """As many decimals as the data uses (at most 3): 181 mm, 39.1 mm, 3750 g."""
+    """As many decimals as the data uses (at most 3): 181 mm, 39.1 mm, 3750 g. The
+    first rows tell (a million rows would take seconds)."""
+    values = values[:2000]
     for d in range(4):
         if np.allclose(values, np.round(values, d), atol=1e-9):
             return d
@@ -44,12 +47,18 @@ class PredictionPanel(QWidget):
         self.setObjectName("predictionPanel")
         self.dataset = dataset
         self.features = dataset.features
-        self.inputs: list[QDoubleSpinBox] = []
+        self.inputs: list[QDoubleSpinBox] = []  # one per numeric feature
         self.flags: list[QLabel] = []
+        self.numeric: list[int] = []  # the feature index of each spin box
+        # One drop-down per text column: its one-hot features' indices, one per item.
+        self.choices: dict[str, tuple[QComboBox, list[int]]] = {}
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for j, f in enumerate(self.features):
+            if f.is_one_hot:
+                self._add_choice(form, j, f)
+                continue
             box = QDoubleSpinBox(objectName=f"featureInput:{f.column}")
             span = f.high - f.low
             box.setDecimals(_decimals(dataset.x[:, j]))
@@ -72,6 +81,7 @@ class PredictionPanel(QWidget):
             form.addRow(f.display or f.column, cell)
             self.inputs.append(box)
             self.flags.append(flag)
+            self.numeric.append(j)
 
         row, label = dataset.nouns
         self.random_button = QPushButton(f"Random {row} from the validation set",
@@ -124,14 +134,44 @@ class PredictionPanel(QWidget):
 
     true_class: str | None = None  # the species of a penguin taken from the data set
 
+    def _add_choice(self, form: QFormLayout, j: int, f) -> None:
+        """The one-hot columns of one text column become one drop-down of categories."""
+        if f.group in self.choices:
+            combo, columns = self.choices[f.group]
+        else:
+            combo = QComboBox(objectName=f"featureInput:{f.group}")
+            combo.setToolTip(f"{f.group}: one of its categories (one-hot encoded)")
+            combo.currentIndexChanged.connect(self._on_value_changed)
+            columns = []
+            self.choices[f.group] = (combo, columns)
+            form.addRow(f.group, combo)
+        columns.append(j)
+        combo.blockSignals(True)  # built whole before it says anything
+        combo.addItem(f.category)
+        combo.blockSignals(False)
+
     def values(self) -> np.ndarray:
-        return np.array([b.value() for b in self.inputs], dtype=np.float64)
+        """The encoded input vector: numbers as entered, 1 for each chosen category."""
+        raw = np.zeros(len(self.features), dtype=np.float64)
+        for j, box in zip(self.numeric, self.inputs, strict=True):
+            raw[j] = box.value()
+        for combo, columns in self.choices.values():
+            if combo.currentIndex() >= 0:
+                raw[columns[combo.currentIndex()]] = 1.0
+        return raw
 
     def set_values(self, raw: np.ndarray, truth: str | None = None) -> None:
-        for box, v in zip(self.inputs, raw, strict=True):
+        raw = np.asarray(raw, dtype=np.float64)
+        if len(raw) != len(self.features):
+            raise ValueError(f"{len(raw)} values for {len(self.features)} features")
+        for j, box in zip(self.numeric, self.inputs, strict=True):
             box.blockSignals(True)
-            box.setValue(float(v))
+            box.setValue(float(raw[j]))
             box.blockSignals(False)
+        for combo, columns in self.choices.values():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(int(np.argmax(raw[columns])))
+            combo.blockSignals(False)
         self.truth.setText(f"True {self.dataset.nouns[1]}: <b>{truth}</b>" if truth else "")
         self.true_class = truth
         self._on_value_changed()
@@ -139,13 +179,15 @@ class PredictionPanel(QWidget):
     @Slot()
     def _on_value_changed(self, *_) -> None:
         raw = self.values()
-        for f, flag, v in zip(self.features, self.flags, raw, strict=True):
+        numeric = [self.features[j] for j in self.numeric]
+        for f, flag, v in zip(numeric, self.flags, raw[self.numeric], strict=True):
             text = range_warning(f, float(v))
             flag.setVisible(bool(text))
             if text:
                 flag.setText(f"⚠ outside the training range {f.low:g}–{f.high:g} {f.unit}")
                 flag.setToolTip(text)
-        if self.sender() in self.inputs:
+        if self.sender() in self.inputs or self.sender() in [c for c, _ in
+                                                             self.choices.values()]:
             self.truth.clear()  # an edited penguin is no longer the one whose species we know
             self.true_class = None
         self.inputChanged.emit(raw)

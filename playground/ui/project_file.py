@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Slot
 
-from playground.core.builtin_data import builtin_dataset
+from playground.core.builtin_data import project_dataset
 from playground.core.dataset import load_penguins
 from playground.core.errors import PlaygroundError
 from playground.core.project import check_dataset_fits, load_project, save_project
@@ -103,12 +103,37 @@ class ProjectFile(QObject):
         self.window.use_dataset(dataset)
         self.mark_clean(None)
 
+    @Slot()
+    def import_data(self) -> None:
+        """File ▸ Import Data…: choose a CSV file, then the dialog (non-blocking)."""
+        from playground.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.window.dialogs, self.window)
+        if not dialog.choose_file():
+            dialog.deleteLater()
+            return
+        dialog.imported.connect(self._on_imported)
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.open()
+
+    @Slot(object)
+    def _on_imported(self, dataset) -> None:
+        if not self.confirm_discard("switching the data set"):
+            return
+        self.window.use_dataset(dataset)
+        self.mark_clean(None)
+        dropped = f", {dataset.dropped:,} rows with missing values dropped" \
+            if dataset.dropped else ""
+        self.window.statusBar().showMessage(
+            f"Imported {len(dataset):,} rows from {dataset.name}{dropped}", 8000)
+
     def open_path(self, path: str | os.PathLike, confirmed: bool = False) -> bool:
         if not confirmed and not self.confirm_discard("opening another project"):
             return False
         try:
             project = load_project(path)
-            dataset = builtin_dataset(project.dataset)
+            dataset = project_dataset(project.dataset, project.features, project.class_names)
             if dataset is not None and dataset.identity != self.window.dataset.identity:
                 check_dataset_fits(project, dataset)  # before anything in the window changes
                 self.window.use_dataset(dataset)
@@ -177,6 +202,11 @@ class ProjectFile(QObject):
         if answer == "Recover":
             try:
                 project = load_project(path)
+                dataset = project_dataset(project.dataset, project.features,
+                                          project.class_names)
+                if dataset is not None and dataset.identity != self.window.dataset.identity:
+                    check_dataset_fits(project, dataset)
+                    self.window.use_dataset(dataset)
                 self.window.apply_project(project)
             except PlaygroundError as e:
                 self.window.dialogs.error("Could not recover", str(e))

@@ -55,6 +55,11 @@ def build_menus(window) -> dict[str, QAction]:
         action.setObjectName(f"dataset:{kind}")
         actions[f"dataset_{kind}"] = action
         with_data.addAction(action)
+    actions["import_data"] = _action(
+        window, "&Import Data…", pf.import_data, QKeySequence("Ctrl+Shift+I"),
+        "Import a CSV file as the data set: choose the label and the features (Ctrl+Shift+I)")
+    actions["import_data"].setObjectName("import_data")
+    file_menu.addAction(actions["import_data"])
     file_menu.addAction(actions["open"])
     recent = file_menu.addMenu("Open &Recent")
     recent.setObjectName("recentMenu")

@@ -1,0 +1,63 @@
+"""`playground train --data FILE.csv`: real-world-shaped files and every bad file."""
+
+import pytest
+from import_files import BAD_FILES, bad_file, semicolon_cp1252, shops
+from test_cli import assert_usage_error, last_json, run
+
+from playground.core.project import load_project
+
+
+def test_ids_are_skipped_and_text_is_one_hot(capsys, tmp_path):
+    model = tmp_path / "shops.pgproj"
+    code, out, err = run(capsys, "train", "--data", str(shops(tmp_path)), "--label", "segment",
+                         "--epochs", "30", "--out", str(model), "--json")
+    assert code == 0, err
+    assert last_json(out)["epochs"] == 30
+    project = load_project(model)
+    assert [f.column for f in project.features] == [
+        "region=east", "region=north", "region=south", "visits", "spend"]
+    assert project.class_names == ("casual", "loyal")
+    assert project.dataset["import"]["label"] == "segment"
+    assert project.dataset["missing"]["rows_dropped"] == 1  # one spend is empty
+
+
+def test_features_by_name_and_missing_fill(capsys, tmp_path):
+    model = tmp_path / "m.pgproj"
+    code, out, err = run(capsys, "train", "--data", str(shops(tmp_path)), "--label", "segment",
+                         "--features", "visits", "spend", "--missing", "fill", "--epochs", "3",
+                         "--out", str(model))
+    assert code == 0, err
+    project = load_project(model)
+    assert [f.column for f in project.features] == ["visits", "spend"]
+    assert project.dataset["missing"] == {"rows_dropped": 0, "values_filled": {"spend": 1}}
+    assert project.dataset["rows"] == 60
+
+
+def test_semicolons_and_cp1252(capsys, tmp_path):
+    model = tmp_path / "obst.pgproj"
+    code, out, err = run(capsys, "train", "--data", str(semicolon_cp1252(tmp_path)), "--label",
+                         "Sorte", "--epochs", "3", "--out", str(model))
+    assert code == 0, err
+    project = load_project(model)
+    assert project.class_names == ("Äpfel", "Birnen")
+    assert [f.column for f in project.features][:2] == ["Größe", "Gewicht"]
+
+
+@pytest.mark.parametrize("name, label", [
+    ("empty.csv", "y"), ("header_only.csv", "y"), ("numbers.csv", "y"), ("single.csv", "y"),
+    ("no_feature.csv", "y"), ("one_class.csv", "y"), ("ragged.csv", "y"),
+    ("binary.csv", "y"), ("infinite.csv", "y"), ("not_number.csv", "y")])
+def test_bad_files_exit_2_with_one_line(capsys, tmp_path, name, label):
+    words = dict((n, w) for n, _, w in BAD_FILES)[name]
+    path = bad_file(tmp_path, name)
+    assert_usage_error(*run(capsys, "train", "--data", str(path), "--label", label), *words)
+
+
+def test_a_file_too_big_for_the_memory_limit(capsys, tmp_path, monkeypatch):
+    from import_files import big_enough
+
+    from playground.core import table_import
+
+    monkeypatch.setattr(table_import, "MEMORY_LIMIT", 10_000)
+    assert_usage_error(*run(capsys, "train", "--data", str(big_enough(tmp_path)), "--label",
+                            "y"), "big.csv", "memory")
