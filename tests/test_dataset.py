@@ -252,3 +252,13 @@ def test_infinite_value(tmp_path):
     path = write_csv(tmp_path / "d.csv", "a,y\n1,p\ninf,q\n")
     assert "infinite" in _error(path, "y", ["a"])
 
+
+
+def test_standardizing_a_big_matrix_in_blocks_gives_the_same_numbers():
+    from playground.core.split import BLOCK_ROWS
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(1e6, 5.0, (2 * BLOCK_ROWS + 123, 3))  # large values, small spread
+    std = Standardizer.fit(x[:1000])
+    want = ((x - std.mean) / std.scale).astype(np.float32)
+    np.testing.assert_array_equal(std.transform(x), want)

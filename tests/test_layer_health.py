@@ -111,3 +111,19 @@ def test_the_trainer_reports_the_dead_relus_it_was_given(data):
     trainer.run(2)
     (h,) = unit_health(trainer.snapshot(), data.train_x)
     assert (h.activation, h.stopped) == ("relu", 3)
+
+
+def test_a_big_training_set_is_judged_on_an_even_spread_of_its_rows(monkeypatch):
+    import playground.core.layer_health as layer_health
+
+    seen = []
+    real = layer_health.forward_pass
+    monkeypatch.setattr(layer_health, "forward_pass",
+                        lambda snap, x: seen.append(x) or real(snap, x))
+    # Unit 0 lives only on the last rows: an even spread still sees it alive.
+    rows = np.zeros((100_000, 2))
+    rows[-30_000:, 0] = 1.0
+    snap = one_layer("relu", [[1, 0], [0, 0]], [0, -1])
+    (h,) = unit_health(snap, rows)
+    assert len(seen[0]) == layer_health.HEALTH_ROWS
+    assert h.stopped == 1  # unit 1 (bias −1, no weight) is dead; unit 0 is not

@@ -101,12 +101,19 @@ def stopped_units(activation: str, outputs: np.ndarray) -> int:
     return int((flat_end.mean(axis=0) >= SATURATED_SHARE).sum())
 
 
+HEALTH_ROWS = 4096  # rows judged: all of a small set; an even spread of a big one
+
+
 def unit_health(snapshot: WeightSnapshot, train_x: np.ndarray) -> list[UnitHealth]:
     """Every hidden layer's stopped units, from the forward pass over the training rows
-    (standardized, as the network sees them)."""
+    (standardized, as the network sees them). Of a large data set, an evenly spaced
+    HEALTH_ROWS of them: a forward pass over a million rows would take the window
+    seconds on every refresh, and a unit dead on 4096 rows is dead."""
     if snapshot.weights[0].shape[1] != train_x.shape[1] or not len(train_x):
         return []
-    layers = forward_pass(snapshot, train_x)[:-1]  # the output layer is softmax
+    if len(train_x) > HEALTH_ROWS:
+        train_x = train_x[np.linspace(0, len(train_x) - 1, HEALTH_ROWS).astype(np.int64)]
+    layers = forward_pass(snapshot, train_x)[:-1]  # the output layer is softmax or linear
     return [UnitHealth(i, snapshot.activations[i], layer.activations.shape[1],
                        stopped_units(snapshot.activations[i], layer.activations))
             for i, layer in enumerate(layers)]

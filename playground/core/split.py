@@ -9,6 +9,8 @@ import numpy as np
 
 from playground.core.dataset import Dataset
 
+BLOCK_ROWS = 65_536
+
 
 @dataclass(frozen=True, eq=False)
 class Standardizer:
@@ -25,7 +27,16 @@ class Standardizer:
         return cls(mean, scale)
 
     def transform(self, x: np.ndarray) -> np.ndarray:
-        return ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale).astype(np.float32)
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim < 2 or x.shape[0] <= BLOCK_ROWS:
+            return ((x - self.mean) / self.scale).astype(np.float32)
+        # A big matrix in blocks: float64 temporaries of a block, not of the whole (for a
+        # million rows those are hundreds of megabytes, and seconds of page faults).
+        out = np.empty(x.shape, dtype=np.float32)
+        for start in range(0, x.shape[0], BLOCK_ROWS):
+            block = x[start:start + BLOCK_ROWS]
+            out[start:start + BLOCK_ROWS] = (block - self.mean) / self.scale
+        return out
 
     def to_dict(self) -> dict:
         return {"mean": self.mean.tolist(), "scale": self.scale.tolist()}
