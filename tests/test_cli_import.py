@@ -1,7 +1,7 @@
 """`playground train --data FILE.csv`: real-world-shaped files and every bad file."""
 
 import pytest
-from import_files import BAD_FILES, bad_file, semicolon_cp1252, shops
+from import_files import BAD_FILES, bad_file, houses, semicolon_cp1252, shops
 from test_cli import assert_usage_error, last_json, run
 
 from playground.core.project import load_project
@@ -61,3 +61,23 @@ def test_a_file_too_big_for_the_memory_limit(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(table_import, "MEMORY_LIMIT", 10_000)
     assert_usage_error(*run(capsys, "train", "--data", str(big_enough(tmp_path)), "--label",
                             "y"), "big.csv", "memory")
+
+
+def test_a_numeric_label_with_many_values_is_regression(capsys, tmp_path):
+    model = tmp_path / "houses.pgproj"
+    code, out, err = run(capsys, "train", "--data", str(houses(tmp_path)), "--label", "price",
+                         "--hidden", "16", "--epochs", "400", "--out", str(model), "--json")
+    assert code == 0, err
+    result = last_json(out)
+    assert "val_accuracy" not in result and result["val_r2"] > 0.8
+    assert 0 < result["val_mae"] < 50_000  # in euros: the prices are 100k–400k
+    assert "mean absolute error" in out
+    project = load_project(model)
+    assert project.is_regression and project.class_names == ()
+    assert [f.column for f in project.features] == ["area_m2", "rooms", "garden=no",
+                                                    "garden=yes"]
+    # A 120 m² house with 4 rooms and a garden: about 1500·120 + 40k + 20k = 240k.
+    code, out, err = run(capsys, "predict", "--model", str(model), "120", "4", "0", "1",
+                         "--json")
+    assert code == 0, err
+    assert abs(last_json(out)["value"] - 240_000) < 40_000

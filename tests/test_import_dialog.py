@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from import_files import BAD_FILES, bad_file, shops
+from import_files import BAD_FILES, bad_file, houses, shops
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 from test_window_files import open_window, train_to, window  # noqa: F401
 
@@ -140,3 +140,17 @@ def test_a_project_of_imported_data_round_trips(qtbot, tmp_path, window):  # noq
     assert "missing" in third.dialogs.calls[-1][2]
     other.close()
     third.close()
+
+
+def test_a_regression_file_trains_in_the_window(qtbot, tmp_path, window):  # noqa: F811
+    dialog = start_import(window, houses(tmp_path))
+    assert dialog.summary.text().startswith("Regression")
+    finish(qtbot, window, dialog)
+    assert window.dataset.is_regression and window.spec.n_outputs == 1
+    assert window.prediction.bars == {}
+    garden = window.findChild(QComboBox, "featureInput:garden")
+    assert [garden.itemText(i) for i in range(garden.count())] == ["no", "yes"]
+    window.controls.learning_rate.setValue(0.03)
+    train_to(qtbot, window, 200)
+    assert window.plots.history.last("val_accuracy") > 0.5  # R²
+    assert window.prediction.predicted.text().startswith("price ≈")
