@@ -15,6 +15,7 @@ def test_the_surface_in_the_window_predicts_a_value_and_scores_r2(qtbot, window)
     assert "linear (1)" in titles[1]
     assert "R²" in window.plots.accuracy_plot.getPlotItem().titleLabel.text
     assert "squared" in window.plots.loss_plot.getPlotItem().titleLabel.text
+    assert window.docks["plots"].windowTitle() == "Loss and R²"
     assert window.prediction.bars == {}  # no classes, no probability bars
 
     window.controls.learning_rate.setValue(0.03)

@@ -259,6 +259,8 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.insights.forget_views()  # rebuilt for the new data when next shown
         self.plots.set_task(dataset.is_regression)
+        self.docks["plots"].setWindowTitle("Loss and R²" if dataset.is_regression
+                                           else "Loss and accuracy")
         self.reset_to_defaults()
         self.controller.set_input(self.prediction.values())
 
