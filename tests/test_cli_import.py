@@ -81,3 +81,20 @@ def test_a_numeric_label_with_many_values_is_regression(capsys, tmp_path):
                          "--json")
     assert code == 0, err
     assert abs(last_json(out)["value"] - 240_000) < 40_000
+
+
+@pytest.mark.parametrize("make, args, why", [
+    (shops, ["--label", "segment"], "text columns"),
+    (shops, ["--label", "segment", "--features", "visits", "spend", "--missing", "fill"],
+     "gaps filled"),
+    (semicolon_cp1252, ["--label", "Sorte", "--features", "Größe", "Gewicht"], "separated"),
+])
+def test_the_script_export_refuses_data_its_reader_would_misread(capsys, tmp_path, make, args,
+                                                                 why):
+    model = tmp_path / "m.pgproj"
+    code, _, err = run(capsys, "train", "--data", str(make(tmp_path)), *args, "--epochs", "2",
+                       "--out", str(model))
+    assert code == 0, err
+    code, _, err = run(capsys, "export", "--model", str(model), "--format", "script",
+                       "--out", str(tmp_path / "script"))
+    assert code == 2 and why in err and "ONNX" in err and not (tmp_path / "script").exists()

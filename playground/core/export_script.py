@@ -33,6 +33,11 @@ def script_config(project, data_file: str, source: str = "") -> dict:
                            "classifier; this project's data has text columns or a "
                            "regression target, which the script does not handle yet. "
                            "Export the weights or ONNX instead.")
+    unreadable = _script_cannot_read(project.dataset.get("import"))
+    if unreadable:
+        raise ProjectError(f"the training script reads comma-separated UTF-8 files and drops "
+                           f"rows with a missing value; this project's data {unreadable}. "
+                           "Export the weights or ONNX instead.")
     label = project.dataset.get("label")
     if not isinstance(label, str) or not label:
         raise ProjectError("the project does not name its label column, so a training "
@@ -49,6 +54,22 @@ def script_config(project, data_file: str, source: str = "") -> dict:
                      "epochs": config.epochs, "val_fraction": config.val_fraction,
                      "seed": config.seed, "patience": config.patience},
     }
+
+
+def _script_cannot_read(plan) -> str | None:
+    """Why the script's plain CSV reader would misread an imported file, if it would."""
+    if not isinstance(plan, dict):
+        return None
+    if plan.get("missing") == "fill":
+        return "had its gaps filled"
+    if plan.get("delimiter") not in (None, "", ","):
+        return f"is separated by {plan['delimiter']!r}"
+    if plan.get("decimal") not in (None, "", "."):
+        return "writes decimal commas"
+    if str(plan.get("encoding") or "utf-8").lower().replace("_", "-") not in (
+            "utf-8", "utf-8-sig", "ascii"):
+        return f"is encoded as {plan['encoding']}"
+    return None
 
 
 def render_script(config: dict) -> str:
