@@ -20,13 +20,15 @@ def builtin_dataset(identity: dict) -> Dataset | None:
     return None
 
 
-def project_dataset(identity: dict, features=(), class_names=()) -> Dataset | None:
+def project_dataset(identity: dict, features=(), class_names=(), progress=None,
+                    cancelled=None) -> Dataset | None:
     """The data set a project was trained on, if it can be made or read again (None for
     a data set the application knows nothing about). `features` and `class_names` are
-    the project's: a changed imported file is refused unless its columns fit them."""
+    the project's: a changed imported file is refused unless its columns fit them.
+    `progress` and `cancelled` follow the re-reading of an imported file."""
     made = builtin_dataset(identity)
     if made is None and isinstance(identity.get("import"), dict):
         from playground.core.table_import import reimport
 
-        made = reimport(identity, features, class_names)
+        made = reimport(identity, features, class_names, progress, cancelled)
     return made

@@ -295,7 +295,9 @@ class _BlockReader:
         return self._column(frame, self.plan.label, block)
 
 
-def reimport(identity: dict, features, class_names) -> Dataset:
+def reimport(identity: dict, features, class_names,
+             progress: Callable[[float], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> Dataset:
     """A project's imported data set, read again with the plan it was imported with.
     If the file has changed (its checksum differs) it is still taken when its encoded
     columns and classes are the same; otherwise a DataError says what does not fit."""
@@ -303,7 +305,7 @@ def reimport(identity: dict, features, class_names) -> Dataset:
     if not path.is_file():
         raise DataError(f"the data file the project was trained on is missing: {path}")
     plan = ImportPlan.from_dict(identity["import"])
-    dataset = import_table(path, plan, name=identity.get("name"))
+    dataset = import_table(path, plan, progress, cancelled, name=identity.get("name"))
     if dataset.identity["sha256"] != identity.get("sha256"):
         reason = table_fits(dataset, features, class_names)
         if reason:

@@ -17,6 +17,7 @@ from playground.core.dataset import load_penguins
 from playground.core.errors import PlaygroundError
 from playground.core.project import check_dataset_fits, load_project, save_project
 from playground.core.toy_data import make_toy
+from playground.ui.background_task import run_with_progress
 
 FILTER = "Playground projects (*.pgproj);;All files (*)"
 SUFFIX = ".pgproj"
@@ -133,11 +134,8 @@ class ProjectFile(QObject):
             return False
         try:
             project = load_project(path)
-            dataset = project_dataset(project.dataset, project.features, project.class_names)
-            if dataset is not None and dataset.identity != self.window.dataset.identity:
-                check_dataset_fits(project, dataset)  # before anything in the window changes
-                self.window.use_dataset(dataset)
-            self.window.apply_project(project)
+            if not self._show_project(project):
+                return False
         except PlaygroundError as e:
             self.window.dialogs.error("Could not open the project", str(e))
             return False  # the work in the window is untouched
@@ -146,6 +144,31 @@ class ProjectFile(QObject):
         return True
 
     @Slot()
+    def _show_project(self, project) -> bool:
+        """Bring the project's data set (re-read with a progress dialog when it is an
+        imported file), check that it fits, then show the project. False if the person
+        cancelled the reading; PlaygroundError (the window unchanged) if it failed."""
+        identity = project.dataset
+        if identity.get("import") and identity != self.window.dataset.identity:
+            from playground.core.table_import import ImportCancelled  # pandas: when needed
+
+            try:
+                dataset = run_with_progress(
+                    self.window, f"Reading {Path(str(identity.get('path', ''))).name}…",
+                    lambda progress, cancelled: project_dataset(
+                        identity, project.features, project.class_names, progress,
+                        cancelled))
+            except ImportCancelled:
+                self.window.statusBar().showMessage("Opening cancelled", 5000)
+                return False
+        else:
+            dataset = project_dataset(identity, project.features, project.class_names)
+        if dataset is not None and dataset.identity != self.window.dataset.identity:
+            check_dataset_fits(project, dataset)  # before anything in the window changes
+            self.window.use_dataset(dataset)
+        self.window.apply_project(project)
+        return True
+
     def save(self) -> bool:
         if self.path is None:
             return self.save_as()
@@ -202,12 +225,8 @@ class ProjectFile(QObject):
         if answer == "Recover":
             try:
                 project = load_project(path)
-                dataset = project_dataset(project.dataset, project.features,
-                                          project.class_names)
-                if dataset is not None and dataset.identity != self.window.dataset.identity:
-                    check_dataset_fits(project, dataset)
-                    self.window.use_dataset(dataset)
-                self.window.apply_project(project)
+                if not self._show_project(project):
+                    return
             except PlaygroundError as e:
                 self.window.dialogs.error("Could not recover", str(e))
                 return
