@@ -106,7 +106,7 @@ def unit_health(snapshot: WeightSnapshot, train_x: np.ndarray) -> list[UnitHealt
     (standardized, as the network sees them)."""
     if snapshot.weights[0].shape[1] != train_x.shape[1] or not len(train_x):
         return []
-    layers = forward_pass(snapshot, train_x)[:-1]  # the output layer is softmax
+    layers = forward_pass(snapshot, train_x)[:-1]  # the output layer: softmax or linear
     return [UnitHealth(i, snapshot.activations[i], layer.activations.shape[1],
                        stopped_units(snapshot.activations[i], layer.activations))
             for i, layer in enumerate(layers)]

@@ -123,17 +123,20 @@ class PredictionPanel(QWidget):
         self.set_values(dataset.example_vector())
 
     true_class: str | None = None  # the species of a penguin taken from the data set
+    true_row: int | None = None  # ... and its row in the data set, when the caller said
 
     def values(self) -> np.ndarray:
         return np.array([b.value() for b in self.inputs], dtype=np.float64)
 
-    def set_values(self, raw: np.ndarray, truth: str | None = None) -> None:
+    def set_values(self, raw: np.ndarray, truth: str | None = None,
+                   row: int | None = None) -> None:
         for box, v in zip(self.inputs, raw, strict=True):
             box.blockSignals(True)
             box.setValue(float(v))
             box.blockSignals(False)
         self.truth.setText(f"True {self.dataset.nouns[1]}: <b>{truth}</b>" if truth else "")
         self.true_class = truth
+        self.true_row = row if truth else None
         self._on_value_changed()
 
     @Slot()
@@ -147,7 +150,7 @@ class PredictionPanel(QWidget):
                 flag.setToolTip(text)
         if self.sender() in self.inputs:
             self.truth.clear()  # an edited penguin is no longer the one whose species we know
-            self.true_class = None
+            self.true_class = self.true_row = None
         self.inputChanged.emit(raw)
 
     def set_features(self, features) -> None:
