@@ -87,7 +87,7 @@ class TargetSummary(QWidget):
             "the score to beat. R² = 1 is a perfect fit.")
         self.histogram = pg.PlotWidget(background=theme.window_background(),
                                        objectName="targetHistogram")
-        self.histogram.setFixedSize(220, 64)
+        self.histogram.setFixedSize(220, 52)
         self.histogram.setToolTip(f"How many rows have each {dataset.label}")
         plot = self.histogram.getPlotItem()
         plot.setMenuEnabled(False)
@@ -104,7 +104,7 @@ class TargetSummary(QWidget):
                                          pen=pg.mkPen(None)))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.text, 1)
+        row.addWidget(self.text, 1, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.histogram)
 
 

@@ -65,8 +65,11 @@ class FeatureScatter(QWidget):
                                 for k in range(dataset.n_classes)]
             groups = zip(dataset.class_names, theme.class_colours(dataset.n_classes),
                          strict=True)
+        # A grey ring shows a dot on either end of the colour map (and on the map itself).
+        ring = pg.mkPen(150, 150, 150, width=1) if dataset.is_regression else \
+            pg.mkPen(theme.window_background(), width=0.5)
         for name, colour in groups:
-            dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.window_background(), width=0.5),
+            dots = pg.ScatterPlotItem(size=7, pen=ring,
                                       name=name, hoverable=True, tip=self._tip,
                                       **({"brush": pg.mkBrush(colour)} if colour else {}))
             dots.sigClicked.connect(self._on_clicked)

@@ -93,8 +93,9 @@ def _regression_end(e: Explanation, label: str, noun: str) -> list[str]:
     label = html.escape(label)
     z, mean, scale = float(e.probabilities[0]), e.target_mean, e.target_scale
     parts = [f"<h3>{len(e.layers) + 2}. The prediction</h3>"
-             f"<p>The network learned the <i>standardized</i> {label} (the training data's "
-             f"mean {mean:.4g} and spread {scale:.4g}), so z goes back to the data's units: "
+             f"<p>The network learned the <i>standardized</i> {label}, so z goes back to the "
+             f"data's units with the training data's mean ({mean:.4g}) and spread "
+             f"({scale:.4g}) of the {label}:<br>"
              f"{label} = z × spread + mean = {z:+.4f} × {scale:.4g} + {mean:.4g} = "
              f"<b>{e.value:.4g}</b></p>"]
     if e.true_value is None:
@@ -103,13 +104,14 @@ def _regression_end(e: Explanation, label: str, noun: str) -> list[str]:
         return parts
     y = e.true_standardized
     parts.append(
-        f"<h3>The loss for this {noun}</h3><p>Its true {label} is <b>{e.true_value:.4g}</b>; "
-        f"standardized the same way, y = ({e.true_value:.4g} − {mean:.4g}) / {scale:.4g} = "
-        f"{y:+.4f}. The loss of this one example is the <b>squared error</b> of the "
-        f"standardized values: (z − y)² = ({z:+.4f} − {y:+.4f})² = <b>{e.loss:.4f}</b>. The "
-        f"mean squared error averages it over the training {noun}s, and training nudges "
-        "every weight to make that smaller. In the data's units the prediction is off by "
-        f"{e.value - e.true_value:+.4g}.</p>")
+        f"<h3>The loss for this {noun}</h3><p>Its true {label} is <b>{e.true_value:.4g}</b>, "
+        "standardized the same way:<br>"
+        f"y = ({e.true_value:.4g} − {mean:.4g}) / {scale:.4g} = {y:+.4f}<br>"
+        "The loss of this one example is the <b>squared error</b> of the standardized "
+        f"values:<br>(z − y)² = ({z:+.4f} − {y:+.4f})² = <b>{e.loss:.4f}</b><br>"
+        f"The mean squared error averages it over the training {noun}s, and training "
+        "nudges every weight to make that smaller. In the data's units this prediction is "
+        f"off by {e.value - e.true_value:+.3g}.</p>")
     return parts
 
 

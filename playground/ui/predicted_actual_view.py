@@ -54,32 +54,26 @@ class PredictedActualView(QWidget):
         item.setMenuEnabled(False)
         item.setMouseEnabled(x=False, y=False)  # follows training; a drag would freeze it
         item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.15)
+        item.showGrid(x=True, y=True, alpha=0.08)  # the diagonal is the reference
         item.setLabel("bottom", f"true {label}")
         item.setLabel("left", f"predicted {label}")
         item.getViewBox().setAspectLocked(True)  # the diagonal at 45°
-        legend = item.addLegend(offset=(8, 6), labelTextColor=theme.text())
-        veil = theme.window_background()
-        veil.setAlpha(210)
-        legend.setBrush(pg.mkBrush(veil))
+        # No legend: in a narrow dock it would hide dots; the side text has the key.
         self.diagonal = pg.PlotDataItem(
-            pen=pg.mkPen(theme.muted_text(), width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine),
-            name="perfect: predicted = true")
+            pen=pg.mkPen(theme.muted_text(), width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.diagonal)
         dot = theme.positive()
         self.dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.window_background(),
                                                             width=0.5),
                                        brush=pg.mkBrush(dot.red(), dot.green(), dot.blue(),
                                                         200),
-                                       hoverable=True, tip=self._tip,
-                                       name=f"validation {noun}s")
+                                       hoverable=True, tip=self._tip)
         self.dots.sigClicked.connect(self._on_clicked)
         item.addItem(self.dots)
         self.marker = pg.ScatterPlotItem(symbol="star", size=20, pen=pg.mkPen(
             theme.window_background(), width=1.5), brush=pg.mkBrush(theme.text()))
         self.marker.setZValue(10)
         item.addItem(self.marker)
-        legend.addItem(self.marker, f"this {noun}")
 
         self.summary = QLabel("The network is being built…", objectName="predictedActualScores")
         self.summary.setWordWrap(True)
@@ -116,13 +110,17 @@ class PredictedActualView(QWidget):
         self._fit_range(truth, predicted)
         r2, mae = self.scores
         label = html.escape(self._label)
+        muted = theme.muted_text().name()
         self.summary.setText(
             f"<b>Validation set</b>, epoch {state.epoch:,}: {len(rows)} {self._noun}s"
             f"<p style='font-size:large'>R² = <b>{r2:.3f}</b></p>"
-            "<p>1 is a perfect fit; 0 is no better than always answering the mean.</p>"
+            f"<p style='color:{muted}'>1 is a perfect fit; 0 is no better than always "
+            "answering the mean.</p>"
             f"<p style='font-size:large'>mean absolute error = <b>{mae:.4g}</b></p>"
-            f"<p>the average distance between the predicted and the true {label}, in its "
-            "own units.</p>")
+            f"<p style='color:{muted}'>the average distance between the predicted and the "
+            f"true {label}, in its own units.</p>"
+            f"<p style='color:{muted}'>Dashed: predicted = true. ★ the {self._noun} in the "
+            "prediction panel.</p>")
 
     def _fit_range(self, truth: np.ndarray, predicted: np.ndarray) -> None:
         """Show the true values' range, widened for predictions outside it (a fresh
