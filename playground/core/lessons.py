@@ -34,7 +34,7 @@ LESSONS = (
            "penguins whose label we know; afterwards it can guess the label of a penguin "
            "it has never seen. Change a measurement and watch the prediction follow.",
            ("featureInput:*",),
-           "This data set has {n_features} features and {n_classes} classes."),
+           "This data set has {n_features} features and {label_text}."),
     Lesson("weights", "Weights and biases",
            "Every connection has a <b>weight</b>: how strongly, and in which direction, one "
            "neuron's output pushes the next. Blue lines are positive weights, orange "
@@ -63,7 +63,8 @@ LESSONS = (
            "into probabilities: each is e to the power of its score, divided by the sum of "
            "all of them, so they are positive and add up to 100 %. The predicted species is "
            "the most probable one.",
-           ("probability:*", "predictedLabel")),
+           ("probability:*", "predictedLabel"),
+           "{softmax_text}"),
     Lesson("loss", "Loss: how wrong the network is",
            "The <b>loss</b> measures how far the predictions are from the truth. For "
            "classification it is the <b>cross-entropy</b>: −log of the probability the "
@@ -71,7 +72,7 @@ LESSONS = (
            "costs almost 0; a confident wrong one costs a lot. Training makes this curve go "
            "down.",
            ("lossPlot",),
-           "At epoch {epoch:,} the validation loss is {val_loss}."),
+           "{loss_text}At epoch {epoch:,} the validation loss is {val_loss}."),
     Lesson("gradient", "Gradient descent and backpropagation",
            "<b>Backpropagation</b> works out, for every weight, how the loss would change if "
            "that weight changed a little: the <b>gradient</b>. <b>Gradient descent</b> then "

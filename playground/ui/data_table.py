@@ -21,14 +21,17 @@ MISSING = "missing"
 
 
 class DatasetTableModel(QAbstractTableModel):
-    """Columns: data-set row number, species, then each feature in raw units."""
+    """Columns: data-set row number, species (or a regression target's value), then each
+    feature in raw units."""
 
     def __init__(self, dataset: Dataset, rows: np.ndarray | None = None, parent=None) -> None:
         super().__init__(parent)
         self.dataset = dataset
         self._rows = np.arange(len(dataset)) if rows is None else np.asarray(rows, np.int64)
-        self._headers = ["#", "Species"] + [f.label for f in dataset.features]
+        label = dataset.nouns[1]
+        self._headers = ["#", label[:1].upper() + label[1:]] + [f.label for f in dataset.features]
         self._colours = [QColor(c) for c in theme.class_colours(dataset.n_classes)]
+        self._regression = dataset.is_regression
         self._sorted = (0, Qt.SortOrder.AscendingOrder)
 
     # --- what is shown ------------------------------------------------------------------
@@ -61,7 +64,10 @@ class DatasetTableModel(QAbstractTableModel):
             return self._headers[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == 0:
-                return "The penguin's row in the data set (click to sort)"
+                return f"The {self.dataset.nouns[0]}'s row in the data set (click to sort)"
+            if section == 1 and self._regression:
+                return (f"{self._headers[1]}: the value to predict (click to sort "
+                        "from lowest to highest)")
             return f"{self._headers[section]} (click to sort)"
         return None
 
@@ -71,13 +77,13 @@ class DatasetTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return str(row + 1)
-            if col == 1:
+            if col == 1 and not self._regression:
                 return d.class_names[int(d.y[row])]
-            value = float(d.x[row, col - 2])
+            value = float(d.y[row]) if col == 1 else float(d.x[row, col - 2])
             return MISSING if math.isnan(value) else f"{value:g}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col != 1:
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col != 1 or self._regression):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and col == 1:
+        if role == Qt.ItemDataRole.DecorationRole and col == 1 and not self._regression:
             return self._colours[int(d.y[row])]  # a swatch of the species' colour
         if role == Qt.ItemDataRole.ForegroundRole and col >= 2 and math.isnan(d.x[row, col - 2]):
             return theme.muted_text()
@@ -101,6 +107,8 @@ class DatasetTableModel(QAbstractTableModel):
         d = self.dataset
         if column == 0:
             keys = rows
+        elif column == 1 and self._regression:
+            keys = d.y[rows]  # by value
         elif column == 1:
             # Alphabetical by species name, ties by row number
             by_name = np.argsort(np.argsort(np.array(d.class_names, dtype=object)))

@@ -5,6 +5,11 @@ slice through the input space at the current penguin. It is the data
 explorer's feature scatter (points by true class, a star at the current
 penguin) with the predicted class painted behind it: the class colour,
 lighter where the network is less sure.
+
+For a regression data set the plane is painted with the predicted value on a
+continuous colour map (its colour bar beside the plot), and the points with their
+true value on the same map: a point that stands out from the ground around it is
+one the network gets wrong.
 """
 
 from __future__ import annotations
@@ -58,8 +63,16 @@ class DecisionMap(QWidget):
         box.addWidget(self.scatter, 1)
         box.addWidget(self.held)
 
+        if dataset.is_regression:
+            self.scatter.plot.setToolTip(
+                f"The colour of the plane is the {dataset.label} the network predicts there; "
+                f"the dots are samples, coloured by their true {dataset.label} on the same "
+                "scale; the star is the sample in the prediction panel. Click a dot to load "
+                "it.")
+
         self.state = None
         self.classes: np.ndarray | None = None  # predicted class per cell (GRID × GRID)
+        self.values: np.ndarray | None = None  # regression: predicted value per cell
         self.axes_values: tuple[np.ndarray, np.ndarray] | None = None  # cell centres
 
     # --- from InsightViews -------------------------------------------------------------
@@ -88,15 +101,20 @@ class DecisionMap(QWidget):
         rows = np.repeat(raw[None, :], GRID * GRID, axis=0)
         rows[:, ix] = np.tile(gx, GRID)  # row-major: y changes slowest
         rows[:, iy] = np.repeat(gy, GRID)
-        probs = state.probabilities(rows)
-        if probs is None:
+        if self.dataset.is_regression:
+            values = state.values(rows)
+            self.values = None if values is None else values.reshape(GRID, GRID)
+            rgb = None if values is None else self.scatter.value_colours.rgb(self.values)
+        else:
+            probs = state.probabilities(rows)
+            self.classes = None if probs is None else probs.argmax(1).reshape(GRID, GRID)
+            rgb = None if probs is None else self._colours(
+                self.classes, probs.max(1).reshape(GRID, GRID), probs.shape[1])
+        if rgb is None:
             self.image.setPixmap(QPixmap())
-            self.classes = self.rgb = None
+            self.classes = self.values = self.rgb = None
             return
-        self.classes = probs.argmax(1).reshape(GRID, GRID)
-        confidence = probs.max(1).reshape(GRID, GRID)
-        self.rgb = np.ascontiguousarray(self._colours(self.classes, confidence,
-                                                      probs.shape[1]))
+        self.rgb = np.ascontiguousarray(rgb)
         image = QImage(self.rgb.data, GRID, GRID, 3 * GRID, QImage.Format.Format_RGB888)
         self.image.setPixmap(QPixmap.fromImage(image))  # copies: rgb may change later
         # Pixel row 0 is the lowest y: the view box's y axis points up.
@@ -114,9 +132,18 @@ class DecisionMap(QWidget):
         rgb = back + (palette[classes] - back) * (0.15 + 0.45 * sure)
         return rgb.astype(np.uint8)
 
+    def _cell(self, x: float, y: float) -> tuple[int, int]:
+        gx, gy = self.axes_values
+        return int(np.abs(gy - y).argmin()), int(np.abs(gx - x).argmin())
+
     def class_at(self, x: float, y: float) -> int | None:
         """The predicted class of the cell holding (x, y), as drawn."""
         if self.classes is None:
             return None
-        gx, gy = self.axes_values
-        return int(self.classes[int(np.abs(gy - y).argmin()), int(np.abs(gx - x).argmin())])
+        return int(self.classes[self._cell(x, y)])
+
+    def value_at(self, x: float, y: float) -> float | None:
+        """Regression: the predicted value of the cell holding (x, y), as drawn."""
+        if self.values is None:
+            return None
+        return float(self.values[self._cell(x, y)])

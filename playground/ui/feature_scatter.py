@@ -1,5 +1,6 @@
-"""Any two features of the data set against each other, coloured by species, with the
-prediction panel's penguin marked."""
+"""Any two features of the data set against each other, coloured by species (or, for a
+regression data set, by the target's value on a colour map), with the prediction panel's
+penguin marked."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from playground.core.dataset import Dataset
 from playground.ui import theme
+from playground.ui.value_colours import ValueColours, value_range
 
 PAD = 0.05  # margin around the data, as a share of each axis's span
 
@@ -35,8 +37,10 @@ class FeatureScatter(QWidget):
         self.y_choice.currentIndexChanged.connect(self._on_axes_changed)
 
         self.plot = pg.PlotWidget(background=theme.window_background(), objectName="scatterPlot")
-        self.plot.setToolTip("Each dot is a penguin, coloured by its true species; the star "
-                             "is the penguin in the prediction panel. Click a dot to load it.")
+        row, label = dataset.nouns
+        coloured_by = f"its {label}" if dataset.is_regression else f"its true {label}"
+        self.plot.setToolTip(f"Each dot is a {row}, coloured by {coloured_by}; the star is "
+                             f"the {row} in the prediction panel. Click a dot to load it.")
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.showGrid(x=True, y=True, alpha=0.15)
@@ -44,16 +48,35 @@ class FeatureScatter(QWidget):
         veil = theme.window_background()
         veil.setAlpha(210)  # the legend stays readable over the dots behind it
         legend.setBrush(pg.mkBrush(veil))
+        # One item per class (its legend entry names it); regression: one item, a colour
+        # per dot from the value's colour map, explained by the colour bar beside the plot.
         self.species: list[pg.ScatterPlotItem] = []
-        self._class_rows = [np.flatnonzero(dataset.y == k) for k in range(dataset.n_classes)]
-        for name, colour in zip(dataset.class_names,
-                                 theme.class_colours(dataset.n_classes), strict=True):
-            dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.window_background(), width=0.5),
-                                      brush=pg.mkBrush(colour), name=name, hoverable=True,
-                                      tip=self._tip)
+        self.value_colours: ValueColours | None = None
+        self.colour_bar: pg.ColorBarItem | None = None
+        if dataset.is_regression:
+            self.value_colours = ValueColours(*value_range(dataset.y))
+            self._class_rows = [np.arange(len(dataset))]
+            groups = [(None, None)]
+            self.colour_bar = self.value_colours.colour_bar(dataset.label)
+            item.layout.addItem(self.colour_bar, 2, 5)  # right of the plot, as pyqtgraph does
+            item.layout.setColumnFixedWidth(4, 5)
+        else:
+            self._class_rows = [np.flatnonzero(dataset.y == k)
+                                for k in range(dataset.n_classes)]
+            groups = zip(dataset.class_names, theme.class_colours(dataset.n_classes),
+                         strict=True)
+        # A grey ring shows a dot on either end of the colour map (and on the map itself).
+        ring = pg.mkPen(150, 150, 150, width=1) if dataset.is_regression else \
+            pg.mkPen(theme.window_background(), width=0.5)
+        for name, colour in groups:
+            dots = pg.ScatterPlotItem(size=7, pen=ring,
+                                      name=name, hoverable=True, tip=self._tip,
+                                      **({"brush": pg.mkBrush(colour)} if colour else {}))
             dots.sigClicked.connect(self._on_clicked)
             item.addItem(dots)
             self.species.append(dots)
+        if self.value_colours is not None:
+            self._brushes = self.value_colours.brushes(dataset.y)
         self.marker = pg.ScatterPlotItem(symbol="star", size=20, pen=pg.mkPen(
             theme.window_background(), width=1.5), brush=pg.mkBrush(theme.text()))
         self.marker.setZValue(10)
@@ -92,6 +115,8 @@ class FeatureScatter(QWidget):
         x = self.dataset.x
         for dots, rows in zip(self.species, self._class_rows, strict=True):
             dots.setData(x=x[rows, jx], y=x[rows, jy], data=rows)  # rows: for clicks
+            if self.value_colours is not None:
+                dots.setBrush(self._brushes)
         item = self.plot.getPlotItem()
         item.setLabel("bottom", self.dataset.features[jx].label)
         item.setLabel("left", self.dataset.features[jy].label)
@@ -115,8 +140,10 @@ class FeatureScatter(QWidget):
             view.setRange(xRange=(min(x0, px), max(x1, px)), yRange=(min(y0, py), max(y1, py)))
 
     def _tip(self, x: float, y: float, data) -> str:
-        row = int(data)
-        return (f"#{row + 1}: {self.dataset.class_names[int(self.dataset.y[row])]}\n"
+        row, d = int(data), self.dataset
+        label = f"{d.label} {d.y[row]:.4g}" if d.is_regression else \
+            d.class_names[int(d.y[row])]
+        return (f"#{row + 1}: {label}\n"
                 f"{self.dataset.features[self.axes()[0]].label}: {x:g}\n"
                 f"{self.dataset.features[self.axes()[1]].label}: {y:g}")
 

@@ -1,5 +1,6 @@
 """"Explain this prediction": the forward pass for the prediction panel's penguin,
-step by step, with the numbers the network computes right now."""
+step by step, with the numbers the network computes right now (for a regression
+network: a linear output, turned back into the data's units)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ def _vector(values: np.ndarray, digits: int = 3) -> str:
 
 
 def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
-                     class_names: list[str]) -> str:
+                     class_names: list[str], nouns: tuple[str, str] = ("penguin", "species")
+                     ) -> str:
+    """The steps as HTML; `class_names` is [the target's name] for regression."""
     rows = "".join(
         f"<tr><td>{html.escape(n)}</td><td align=right>{r:g}&nbsp;{html.escape(u)}</td>"
         f"<td align=right>({r:g}&nbsp;−&nbsp;{m:.4g})&nbsp;/&nbsp;{s:.3g}</td>"
@@ -44,7 +47,14 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
     for k, step in enumerate(e.layers, start=2):
         n_in, n_out = len(step.inputs), len(step.weighted_sums)
         parts.append(f"<h3><a href='column:{k - 1}'>{k}. {step.name}</a> "
-                     f"({n_out} neurons)</h3>")
+                     f"({n_out} neuron{'s' * (n_out != 1)})</h3>")
+        if step.activation == "linear" and k == len(e.layers) + 1:  # regression's output
+            parts.append(f"<p>The one output neuron adds up its {n_in} inputs, each times "
+                         "its weight, plus its bias: <b>z = W·a + b</b>. It is "
+                         "<b>linear</b>: no activation and no softmax, so its weighted sum "
+                         "<i>is</i> the prediction, in standardized units: z = "
+                         f"<code>{step.weighted_sums[0]:+.4f}</code></p>")
+            continue
         parts.append(f"<p>Each neuron adds up its {n_in} inputs, each times its weight, plus "
                      "its bias: <b>z = W·a + b</b>.<br>z = "
                      f"<code>{_vector(step.weighted_sums)}</code></p>")
@@ -56,6 +66,9 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
             parts.append(f"<p>Then the activation <b>{step.activation}</b>: a = "
                          f"{FORMULAS.get(step.activation, step.activation)}.<br>a = "
                          f"<code>{_vector(step.outputs)}</code></p>")
+    if e.is_regression:
+        parts += _regression_end(e, class_names[0], nouns[0])
+        return "".join(parts)
     probs = "".join(f"<tr><td>{html.escape(c)}</td><td align=right>{100 * p:.1f} %</td></tr>"
                     for c, p in zip(class_names, e.probabilities, strict=True))
     parts.append(f"<table cellspacing=6>{probs}</table>")
@@ -65,14 +78,41 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
         p = float(e.probabilities[e.true_class])
         truth = html.escape(class_names[e.true_class])
         verdict = "right" if e.predicted == e.true_class else "wrong"
-        parts.append(f"<h3>The loss for this penguin</h3><p>It is a <b>{truth}</b>, so the "
+        parts.append(f"<h3>The loss for this {nouns[0]}</h3><p>It is a <b>{truth}</b>, so the "
                      f"network is {verdict}. Cross-entropy loss = −log p({truth}) = "
                      f"−log {p:.4f} = <b>{e.loss:.4f}</b>. Training nudges every weight to "
-                     "make this smaller, averaged over all training penguins.</p>")
+                     f"make this smaller, averaged over all training {nouns[0]}s.</p>")
     else:
-        parts.append("<p><i>Take a penguin from the validation set (Prediction panel) to see "
-                     "its loss as well.</i></p>")
+        parts.append(f"<p><i>Take a {nouns[0]} from the validation set (Prediction panel) to "
+                     "see its loss as well.</i></p>")
     return "".join(parts)
+
+
+def _regression_end(e: Explanation, label: str, noun: str) -> list[str]:
+    """The prediction in the data's units, and the squared error of one example."""
+    label = html.escape(label)
+    z, mean, scale = float(e.probabilities[0]), e.target_mean, e.target_scale
+    parts = [f"<h3>{len(e.layers) + 2}. The prediction</h3>"
+             f"<p>The network learned the <i>standardized</i> {label}, so z goes back to the "
+             f"data's units with the training data's mean ({mean:.4g}) and spread "
+             f"({scale:.4g}) of the {label}:<br>"
+             f"{label} = z × spread + mean = {z:+.4f} × {scale:.4g} + {mean:.4g} = "
+             f"<b>{e.value:.4g}</b></p>"]
+    if e.true_value is None:
+        parts.append(f"<p><i>Take a {noun} from the validation set (Prediction panel) to see "
+                     "its loss as well.</i></p>")
+        return parts
+    y = e.true_standardized
+    parts.append(
+        f"<h3>The loss for this {noun}</h3><p>Its true {label} is <b>{e.true_value:.4g}</b>, "
+        "standardized the same way:<br>"
+        f"y = ({e.true_value:.4g} − {mean:.4g}) / {scale:.4g} = {y:+.4f}<br>"
+        "The loss of this one example is the <b>squared error</b> of the standardized "
+        f"values:<br>(z − y)² = ({z:+.4f} − {y:+.4f})² = <b>{e.loss:.4f}</b><br>"
+        f"The mean squared error averages it over the training {noun}s, and training "
+        "nudges every weight to make that smaller. In the data's units this prediction is "
+        f"off by {e.value - e.true_value:+.3g}.</p>")
+    return parts
 
 
 class ForwardExplainer(QWidget):
@@ -105,12 +145,18 @@ class ForwardExplainer(QWidget):
         if state.snapshot is None or state.snapshot.weights[0].shape[1] != state.spec.n_inputs:
             return
         d = state.dataset
-        names = list(d.class_names)
-        truth = names.index(state.true_class) if state.true_class in names else None
-        self.explanation = explain(state.snapshot, state.split.standardizer, state.raw_input,
-                                   truth)
+        if d.is_regression:
+            names = [d.label]
+            self.explanation = explain(state.snapshot, state.split.standardizer,
+                                       state.raw_input, target=state.split.target,
+                                       true_value=state.true_value)
+        else:
+            names = list(d.class_names)
+            truth = names.index(state.true_class) if state.true_class in names else None
+            self.explanation = explain(state.snapshot, state.split.standardizer,
+                                       state.raw_input, truth)
         html_text = explanation_html(self.explanation, [f.display or f.column for f in d.features],
-                                     [f.unit for f in d.features], names)
+                                     [f.unit for f in d.features], names, d.nouns)
         if html_text == self._shown:
             return  # the rounded numbers did not change: no new layout, no repaint
         self._shown = html_text

@@ -30,7 +30,7 @@ WEIGHTS_TIP = (
     "How this layer's weights are spread (each bar: how many weights have a value in "
     "that range). They start small and evenly spread; as the network learns, the useful "
     "ones grow. Many weights far out at the edges can mean the learning rate is too high "
-    "or the network is memorising the training penguins: weight decay pulls them in.")
+    "or the network is memorising its training data: weight decay pulls them in.")
 GRADIENTS_TIP = (
     "How hard the last training batch pushed on each weight: its gradient, the slope of "
     "the loss along that weight. Bunched tightly around 0 means learning has slowed — the "
@@ -93,7 +93,7 @@ class InsideView(QWidget):
         self.plots.setMinimumSize(360, 160)
         self.warning_box = QWidget(objectName="insideWarnings")
         self.warning_box.setToolTip(
-            "Units that have stopped learning, judged on every training penguin")
+            "Units that have stopped learning, judged on every training row")
         self.warning_rows = QVBoxLayout(self.warning_box)
         self.warning_rows.setContentsMargins(0, 0, 0, 0)
         box = QVBoxLayout(self)

@@ -37,16 +37,33 @@ class ModelState:
     snapshot: WeightSnapshot | None  # None while the network is being built
     raw_input: np.ndarray  # the prediction panel's sample, in raw units
     epoch: int
-    true_class: str | None = None  # its class, when it was taken from the data set
+    true_class: str | None = None  # its class (or value), when taken from the data set
+    true_row: int | None = None  # and the data-set row it was taken from
 
     def probabilities(self, raw: np.ndarray) -> np.ndarray | None:
-        """Class probabilities for rows of raw inputs (numpy forward pass)."""
+        """Class probabilities for rows of raw inputs (numpy forward pass); for a
+        regression network, its one output: the standardized predicted value."""
         from playground.core.forward import forward_pass
 
-        if self.snapshot is None or self.snapshot.weights[0].shape[1] != self.spec.n_inputs:
+        if self.snapshot is None or self.snapshot.weights[0].shape[1] != self.spec.n_inputs \
+                or self.snapshot.weights[-1].shape[0] != self.spec.n_outputs:
             return None
         return forward_pass(self.snapshot, self.split.standardizer.transform(raw))[-1] \
             .activations
+
+    def values(self, raw: np.ndarray) -> np.ndarray | None:
+        """Regression: the predicted values, in the data's units, for rows of raw inputs."""
+        out = self.probabilities(raw)
+        if out is None or self.split.target is None:
+            return None
+        return self.split.target_values(out[..., 0])
+
+    @property
+    def true_value(self) -> float | None:
+        """Regression: the known value of the prediction panel's sample, if it has one."""
+        if self.true_row is None or not self.dataset.is_regression:
+            return None
+        return float(self.dataset.y[self.true_row])
 
 
 class InsightViews(QObject):
@@ -97,7 +114,7 @@ class InsightViews(QObject):
     def state(self) -> ModelState:
         w = self.window
         return ModelState(w.dataset, w._split, w.spec, w.snapshot, w.prediction.values(),
-                          w.epoch, w.prediction.true_class)
+                          w.epoch, w.prediction.true_class, w.prediction.true_row)
 
     def state_changed(self) -> None:
         """New weights or a new input: bring the visible views up to date, one view per
@@ -151,5 +168,4 @@ class InsightViews(QObject):
     def load_row(self, row: int) -> None:
         """Put data-set row `row` into the prediction panel, with its true class."""
         w = self.window
-        w.prediction.set_values(w.dataset.x[row],
-                                truth=w.prediction.truth_text(row))
+        w.prediction.set_values(w.dataset.x[row], truth=w.prediction.truth_text(row), row=row)

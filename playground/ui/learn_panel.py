@@ -90,8 +90,20 @@ class LearnPanel(QWidget):
         batch = config.batch_size
         n_train = len(s.split.train_y) if s is not None else 0
         val_loss = w.plots.history.last("val_loss")
+        d = w.dataset
+        regression = d.is_regression
         return {
-            "n_features": w.dataset.n_features, "n_classes": w.dataset.n_classes,
+            "n_features": d.n_features, "n_classes": d.n_classes,
+            "label_text": (f"a number to predict, {d.label}: a regression task" if regression
+                           else f"{d.n_classes} classes"),
+            # The lessons tell classification; a regression set says where it differs.
+            "softmax_text": ("This data set is a regression: no softmax here. The one output "
+                             "neuron is linear, and its weighted sum is the predicted "
+                             f"{d.label}." if regression else ""),
+            "loss_text": ("For regression, as here, the loss is the mean squared error "
+                          f"between the predicted and the true {d.label} (standardized), "
+                          "and the second plot shows R² instead of accuracy. "
+                          if regression else ""),
             "parameters": w.spec.parameter_count(), "layers": len(w.spec.hidden),
             "epoch": w.epoch, "learning_rate": config.learning_rate,
             "val_loss": "not measured yet" if math.isnan(val_loss) else f"{val_loss:.4f}",

@@ -145,10 +145,15 @@ class MainWindow(QMainWindow):
             view.scatter.rowChosen.connect(views.load_row)
             return view
 
-        def confusion():
-            from playground.ui.confusion_view import ConfusionView
+        def confusion():  # regression has no classes: predicted versus actual instead
+            if self.dataset.is_regression:
+                from playground.ui.predicted_actual_view import PredictedActualView
 
-            view = ConfusionView(self.dataset)
+                view = PredictedActualView(self.dataset)
+            else:
+                from playground.ui.confusion_view import ConfusionView
+
+                view = ConfusionView(self.dataset)
             view.rowChosen.connect(views.load_row)
             return view
 
@@ -178,7 +183,7 @@ class MainWindow(QMainWindow):
         def runs():
             from playground.ui.runs_view import RunsView
 
-            return RunsView(self.runs)
+            return RunsView(self.runs, regression=self.dataset.is_regression)
 
         views.add("Confusion matrix", "confusionDock", confusion)
         views.add("Data explorer", "dataExplorerDock", explorer, bottom)
@@ -190,6 +195,15 @@ class MainWindow(QMainWindow):
             return LearnPanel(self)
 
         views.add("Learn", "learnDock", learn, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._title_task_docks()
+
+    def _title_task_docks(self) -> None:
+        """Regression: the confusion matrix's dock holds predicted versus actual, and the
+        plots show R² instead of accuracy."""
+        regression = self.dataset.is_regression
+        self.docks["confusionDock"].setWindowTitle(
+            "Predicted vs. actual" if regression else "Confusion matrix")
+        self.docks["plots"].setWindowTitle("Loss and R²" if regression else "Loss and accuracy")
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
@@ -259,8 +273,7 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.insights.forget_views()  # rebuilt for the new data when next shown
         self.plots.set_task(dataset.is_regression)
-        self.docks["plots"].setWindowTitle("Loss and R²" if dataset.is_regression
-                                           else "Loss and accuracy")
+        self._title_task_docks()
         self.reset_to_defaults()
         self.controller.set_input(self.prediction.values())
 
@@ -414,7 +427,8 @@ class MainWindow(QMainWindow):
     def _on_random_sample(self) -> None:
         rows = self._split.val_index
         row = int(np.random.default_rng().choice(rows))
-        self.prediction.set_values(self.dataset.x[row], truth=self.prediction.truth_text(row))
+        self.prediction.set_values(self.dataset.x[row], truth=self.prediction.truth_text(row),
+                                   row=row)
 
     def _neuron_info(self) -> NeuronInfo:
         raw = self.prediction.values()

@@ -133,6 +133,7 @@ class PredictionPanel(QWidget):
         self.set_values(dataset.example_vector())
 
     true_class: str | None = None  # the species of a penguin taken from the data set
+    true_row: int | None = None  # ... and its row in the data set, when the caller said
 
     def _add_choice(self, form: QFormLayout, j: int, f) -> None:
         """The one-hot columns of one text column become one drop-down of categories."""
@@ -160,7 +161,8 @@ class PredictionPanel(QWidget):
                 raw[columns[combo.currentIndex()]] = 1.0
         return raw
 
-    def set_values(self, raw: np.ndarray, truth: str | None = None) -> None:
+    def set_values(self, raw: np.ndarray, truth: str | None = None,
+                   row: int | None = None) -> None:
         raw = np.asarray(raw, dtype=np.float64)
         if len(raw) != len(self.features):
             raise ValueError(f"{len(raw)} values for {len(self.features)} features")
@@ -174,6 +176,7 @@ class PredictionPanel(QWidget):
             combo.blockSignals(False)
         self.truth.setText(f"True {self.dataset.nouns[1]}: <b>{truth}</b>" if truth else "")
         self.true_class = truth
+        self.true_row = row if truth else None
         self._on_value_changed()
 
     @Slot()
@@ -189,7 +192,7 @@ class PredictionPanel(QWidget):
         if self.sender() in self.inputs or self.sender() in [c for c, _ in
                                                              self.choices.values()]:
             self.truth.clear()  # an edited penguin is no longer the one whose species we know
-            self.true_class = None
+            self.true_class = self.true_row = None
         self.inputChanged.emit(raw)
 
     def set_features(self, features) -> None:

@@ -22,6 +22,11 @@ HEADER_TIPS = ("The run's number; tick to draw its validation curves on the plot
                "Epochs trained", "Validation loss at the last epoch",
                "Lowest validation loss of any epoch", "Validation accuracy at the last epoch",
                "Highest validation accuracy of any epoch")
+# Regression keeps R² where classification keeps accuracy (the same history slots).
+REGRESSION_COLUMNS = {5: "Val. R²"}
+REGRESSION_TIPS = {5: "Validation R² at the last epoch (1 is a perfect fit; 0 is no better "
+                      "than always answering the mean)",
+                   6: "Highest validation R² of any epoch"}
 SORT_ROLE = Qt.ItemDataRole.UserRole
 EPOCHS = 2
 LOSSES = {3: "final_val_loss", 4: "best_val_loss"}
@@ -29,9 +34,10 @@ ACCURACIES = {5: "final_val_accuracy", 6: "best_val_accuracy"}
 
 
 class RunsModel(QAbstractTableModel):
-    def __init__(self, tracker, parent=None) -> None:
+    def __init__(self, tracker, parent=None, regression: bool = False) -> None:
         super().__init__(parent)
         self.tracker = tracker
+        self.regression = regression
         self._runs: list[Run] = []
         self._summaries: list[RunSummary] = []
         self._current: int | None = None  # the number of the run now training
@@ -68,8 +74,12 @@ class RunsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if self.regression:
+                return REGRESSION_COLUMNS.get(section, COLUMNS[section])
             return COLUMNS[section]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if self.regression:
+                return REGRESSION_TIPS.get(section, HEADER_TIPS[section])
             return HEADER_TIPS[section]
         return None
 
@@ -84,7 +94,7 @@ class RunsModel(QAbstractTableModel):
             index.column()
         overlaid = run.number in self.tracker.overlaid
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(run, summary, column)
+            return self._text(run, summary, column, self.regression)
         if role == SORT_ROLE:
             return self._sort_value(run, summary, column)
         if role == Qt.ItemDataRole.CheckStateRole and column == 0:
@@ -113,7 +123,7 @@ class RunsModel(QAbstractTableModel):
         return True
 
     @staticmethod
-    def _text(run: Run, summary: RunSummary, column: int) -> str:
+    def _text(run: Run, summary: RunSummary, column: int, regression: bool = False) -> str:
         if column == 0:
             return str(run.number)
         if column == 1:  # the name says the number again; the column before shows it
@@ -124,7 +134,9 @@ class RunsModel(QAbstractTableModel):
             value = getattr(summary, LOSSES[column])
             return f"{value:.4f}" if math.isfinite(value) else "—"
         value = getattr(summary, ACCURACIES[column])
-        return f"{100 * value:.1f} %" if math.isfinite(value) else "—"
+        if not math.isfinite(value):
+            return "—"
+        return f"{value:.3f}" if regression else f"{100 * value:.1f} %"
 
     @staticmethod
     def _sort_value(run: Run, summary: RunSummary, column: int) -> float | str:
@@ -139,4 +151,4 @@ class RunsModel(QAbstractTableModel):
             value = getattr(summary, LOSSES[column])
             return value if math.isfinite(value) else math.inf
         value = getattr(summary, ACCURACIES[column])
-        return value if math.isfinite(value) else -1.0
+        return value if math.isfinite(value) else -math.inf  # R² can be below −1

@@ -20,12 +20,12 @@ from playground.ui.runs_model import SORT_ROLE, RunsModel
 
 
 class RunsView(QWidget):
-    def __init__(self, tracker, parent=None) -> None:
+    def __init__(self, tracker, parent=None, regression: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("runList")
         self.setMinimumWidth(420)  # the metrics columns and a readable part of the names
         self.tracker = tracker
-        self.model = RunsModel(tracker, self)
+        self.model = RunsModel(tracker, self, regression)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
