@@ -165,9 +165,20 @@ def load_builtin(name: str = "penguins") -> Dataset:
     except (OSError, json.JSONDecodeError) as e:
         raise DataError(f"built-in data set {name!r} is missing or damaged ({e})") from None
     meta = {**meta, "builtin": True}
-    return load_csv(folder / meta["file"], meta["label"],
-                    [f["column"] for f in meta["features"]], meta=meta,
-                    classes=meta["classes"])
+    from playground.core import data_cache
+
+    path = folder / meta["file"]
+    try:
+        digest = data_cache.file_digest(path)
+    except OSError as e:
+        raise DataError(f"built-in data set {name!r} is missing or damaged ({e})") from None
+    cached = data_cache.read_cached(name, digest)
+    if cached is not None:  # where the file is now (a bundle, another checkout)
+        return replace(cached, identity={**cached.identity, "path": str(path)})
+    dataset = load_csv(path, meta["label"], [f["column"] for f in meta["features"]],
+                       meta=meta, classes=meta["classes"])
+    data_cache.write_cached(name, digest, dataset)
+    return dataset
 
 
 def load_penguins() -> Dataset:
