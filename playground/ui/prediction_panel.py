@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +26,8 @@ from playground.core.dataset import Dataset
 from playground.core.predictor import range_warning
 from playground.ui import theme
 from playground.ui.bars import set_bar
+
+SCROLL_AFTER_ROWS = 12  # more inputs than this scroll within the panel
 
 
 def _decimals(values: np.ndarray) -> int:
@@ -125,11 +129,22 @@ class PredictionPanel(QWidget):
         out_box.addWidget(self.predicted)
         out_box.addLayout(bars)
         box = QVBoxLayout(self)
-        box.addWidget(inputs)
+        many = form.rowCount() > SCROLL_AFTER_ROWS
+        if many:  # dozens of inputs: scroll them, or the window outgrows the screen
+            scroll = QScrollArea(objectName="measurementsScroll")
+            scroll.setWidget(inputs)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setMinimumHeight(160)
+            box.addWidget(scroll, 1)
+        else:
+            box.addWidget(inputs)
         box.addWidget(self.random_button)
         box.addWidget(self.truth)
         box.addWidget(outputs)
-        box.addStretch(1)
+        if not many:
+            box.addStretch(1)
         self.set_values(dataset.example_vector())
 
     true_class: str | None = None  # the species of a penguin taken from the data set

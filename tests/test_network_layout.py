@@ -1,0 +1,37 @@
+"""The editor's geometry: wide layers are condensed so the drawing stays cheap."""
+
+from playground.ui.network_layout import MAX_SHOWN, layout_network
+
+
+def test_a_wide_network_draws_a_bounded_number_of_neurons_and_connections():
+    widths = [32, 256, 256, 256, 3]
+    layout = layout_network(widths, 900, 2000)  # a very tall view: height is no limit
+    shown = [len(c.shown) for c in layout.columns]
+    assert max(shown) <= MAX_SHOWN and shown[-1] == 3
+    for column, units in zip(layout.columns, widths, strict=True):
+        assert len(column.shown) + column.hidden_count == units  # the ellipsis says the rest
+        assert (column.ellipsis_y is not None) == (column.hidden_count > 0)
+    edges = sum(a * b for a, b in zip(shown, shown[1:], strict=False))
+    assert edges <= 3 * MAX_SHOWN**2 + 3 * MAX_SHOWN
+
+
+def test_a_small_network_is_drawn_whole():
+    layout = layout_network([4, 12, 8, 3], 900, 600)
+    assert [len(c.shown) for c in layout.columns] == [4, 12, 8, 3]
+    assert all(c.hidden_count == 0 for c in layout.columns)
+
+
+def test_many_inputs_scroll_inside_the_prediction_panel(qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    from playground.bench.scale import synthetic_dataset
+    from playground.core.dataset import load_penguins
+    from playground.ui.prediction_panel import PredictionPanel
+
+    wide = PredictionPanel(synthetic_dataset(200))
+    qtbot.addWidget(wide)
+    assert wide.findChild(QScrollArea, "measurementsScroll") is not None
+    assert wide.minimumSizeHint().height() < 700  # 32 inputs do not set the window's height
+    penguins = PredictionPanel(load_penguins())
+    qtbot.addWidget(penguins)
+    assert penguins.findChild(QScrollArea, "measurementsScroll") is None
