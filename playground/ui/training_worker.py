@@ -25,7 +25,7 @@ from playground.core.forward import WeightSnapshot, forward_pass
 from playground.core.history import METRICS
 
 UPDATE_INTERVAL = 1 / 30  # seconds between updates to the window, until it asks otherwise
-CHUNK_SECONDS = 0.02  # training time per tick at full speed
+CHUNK_SECONDS = 0.05  # training time per tick at full speed (a stop is checked every batch)
 MAX_CACHED_TRAINERS = 32  # trainers kept for undo, newest last
 
 
