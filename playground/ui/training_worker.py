@@ -84,6 +84,7 @@ class TrainingWorker(QObject):
         self._generation = -1
         self._running = False
         self._chunk = 1
+        self._per_epoch: float | None = None  # seconds, from the last chunk
         self._pending: list = []
         self._last_emit = 0.0
         self._rate_epochs = 0
@@ -209,7 +210,7 @@ class TrainingWorker(QObject):
                                              (time.perf_counter() - self._pace_start))))
                 QTimer.singleShot(wait_ms, self._tick)
                 return
-        n = min(n, trainer.config.epochs - trainer.epoch)
+        n = min(n, trainer.config.epochs - trainer.epoch, self._epochs_until_update())
         try:
             stats = self._train(n)
         except Exception as e:  # noqa: BLE001
@@ -218,7 +219,7 @@ class TrainingWorker(QObject):
             return
         self._paced += len(stats)
         if len(stats):  # aim for CHUNK_SECONDS of work per tick
-            per_epoch = stats.seconds / len(stats)
+            per_epoch = self._per_epoch = stats.seconds / len(stats)
             self._chunk = max(1, min(self._chunk * 2, int(CHUNK_SECONDS / max(per_epoch, 1e-7))))
         message = stats.diverged or stats.stopped_early
         limit = trainer.epoch >= trainer.config.epochs
@@ -234,6 +235,16 @@ class TrainingWorker(QObject):
         QTimer.singleShot(0, self._tick)
 
     # --- helpers -------------------------------------------------------------------
+    def _epochs_until_update(self) -> int:
+        """Epochs that fit before the next window update is due: a chunk ends there, so
+        updates keep their interval instead of waiting for the end of a chunk."""
+        if self._per_epoch is None:
+            return 1
+        with self._lock:
+            interval = self._live.update_interval
+        due_in = self._last_emit + interval - time.perf_counter()
+        return max(1, math.ceil(due_in / max(self._per_epoch, 1e-7)))
+
     def _train(self, n: int):
         self._apply_live()
         stats = self._trainer.run(n, self.pause_event.is_set)
