@@ -24,7 +24,8 @@ ENTRY_KEYS = {  # in the order they are written
     "Icon": APP_ID,
     "Terminal": "false",
     "StartupNotify": "true",
-    "Categories": "Education;Science;ArtificialIntelligence;",
+    # One main category (Education): two would list the app twice in some menus.
+    "Categories": "Education;ArtificialIntelligence;",
     "Keywords": "neural;network;machine learning;deep learning;PyTorch;penguins;",
 }
 

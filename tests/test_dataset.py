@@ -262,3 +262,15 @@ def test_standardizing_a_big_matrix_in_blocks_gives_the_same_numbers():
     std = Standardizer.fit(x[:1000])
     want = ((x - std.mean) / std.scale).astype(np.float32)
     np.testing.assert_array_equal(std.transform(x), want)
+
+
+def test_the_same_split_is_handed_out_again_and_others_are_made(penguins):
+    from playground.core import split
+
+    dataset = penguins
+    first = prepare(dataset, 0.2, 0)
+    assert prepare(dataset, 0.2, 0) is first  # the window and the training thread share it
+    assert prepare(dataset, 0.3, 0) is not first and prepare(dataset, 0.2, 1) is not first
+    other = replace(dataset)  # an equal data set, but another object: its own split
+    assert prepare(other, 0.2, 0) is not first
+    assert len(split._RECENT) <= split.RECENT_KEPT

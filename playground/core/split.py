@@ -3,6 +3,8 @@ standardization fitted on training rows — of the inputs, and of a regression t
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,7 +103,30 @@ class PreparedData:
         return np.asarray(standardized, dtype=np.float64) * t.scale[0] + t.mean[0]
 
 
+_RECENT: list[tuple[weakref.ref, float, int, PreparedData]] = []  # newest last
+_RECENT_LOCK = threading.Lock()
+RECENT_KEPT = 2
+
+
 def prepare(dataset: Dataset, val_fraction: float, seed: int) -> PreparedData:
+    """The split and standardized arrays for this data set, validation share and seed.
+
+    The window, the training thread and an import each ask for the same split; for a
+    million rows it takes a second or more, so the last few are kept (a split is
+    never written to) and handed out again for the same data set object and settings.
+    """
+    with _RECENT_LOCK:
+        for ref, fraction, s, data in _RECENT:
+            if ref() is dataset and fraction == val_fraction and s == seed:
+                return data
+    data = _prepare(dataset, val_fraction, seed)
+    with _RECENT_LOCK:
+        _RECENT[:] = [e for e in _RECENT if e[0]() is not None][-(RECENT_KEPT - 1):]
+        _RECENT.append((weakref.ref(dataset), val_fraction, seed, data))
+    return data
+
+
+def _prepare(dataset: Dataset, val_fraction: float, seed: int) -> PreparedData:
     if dataset.is_regression:
         train_idx, val_idx = random_split(len(dataset.y), val_fraction, seed)
     else:

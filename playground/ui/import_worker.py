@@ -11,7 +11,9 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from playground.core.config import TrainingConfig
 from playground.core.errors import PlaygroundError
+from playground.core.split import prepare
 from playground.core.table_import import ImportCancelled, import_table
 
 
@@ -36,6 +38,10 @@ class ImportWorker(QObject):
         try:
             dataset = import_table(self.path, self.plan, progress=self.progressed.emit,
                                    cancelled=self._stop.is_set)
+            # The split a new network starts with, made here (a second or more for a
+            # million rows) so that the window finds it ready (split.prepare keeps it).
+            defaults = TrainingConfig()
+            prepare(dataset, defaults.val_fraction, defaults.seed)
         except ImportCancelled:
             self.cancelled.emit()
         except PlaygroundError as e:

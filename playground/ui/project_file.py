@@ -155,9 +155,8 @@ class ProjectFile(QObject):
             try:
                 dataset = run_with_progress(
                     self.window, f"Reading {Path(str(identity.get('path', ''))).name}…",
-                    lambda progress, cancelled: project_dataset(
-                        identity, project.features, project.class_names, progress,
-                        cancelled))
+                    lambda progress, cancelled: self._read_and_split(project, progress,
+                                                                     cancelled))
             except ImportCancelled:
                 self.window.statusBar().showMessage("Opening cancelled", 5000)
                 return False
@@ -168,6 +167,18 @@ class ProjectFile(QObject):
             self.window.use_dataset(dataset)
         self.window.apply_project(project)
         return True
+
+    @staticmethod
+    def _read_and_split(project, progress, cancelled):
+        """Off the GUI thread: the project's data set, and its split (split.prepare keeps
+        it for the window and the training thread)."""
+        from playground.core.split import prepare
+
+        dataset = project_dataset(project.dataset, project.features, project.class_names,
+                                  progress, cancelled)
+        if dataset is not None:
+            prepare(dataset, project.config.val_fraction, project.config.seed)
+        return dataset
 
     def save(self) -> bool:
         if self.path is None:
