@@ -37,6 +37,9 @@ def headless(data, spec, config, epochs: int) -> float:
     return epochs / (time.perf_counter() - start)
 
 
+VIEWS_SETTLE_S = 3.0  # every open view refreshed at least once (one per tick, 4 a second)
+
+
 def in_window(app, window, spec, config) -> tuple[float, float]:
     """(epochs per second, window frames per second) training flat out in the window."""
     prepare_run(app, window, spec, config)
@@ -69,6 +72,24 @@ def responsiveness(app, window, spec, config, seconds: float) -> dict:
     return {"lateness_p50_ms": float(np.percentile(late, 50)),
             "lateness_p99_ms": float(np.percentile(late, 99)),
             "lateness_max_ms": float(late.max())}
+
+
+def responsiveness_with_views(app, window, spec, config, seconds: float) -> dict:
+    """`responsiveness` with every see-inside view open. The views are opened, and given
+    time to build (each is made when first shown: a one-off, like opening a dialog),
+    before training starts; they are closed again afterwards."""
+    from playground.bench.harness import wait_until
+
+    docks = [window.docks[name] for name in window.insights.docks]
+    for dock in docks:
+        dock.show()
+    settle = time.perf_counter() + VIEWS_SETTLE_S
+    wait_until(app, lambda: time.perf_counter() > settle, VIEWS_SETTLE_S + 30)
+    try:
+        return responsiveness(app, window, spec, config, seconds)
+    finally:
+        for dock in docks:
+            dock.hide()
 
 
 def time_to_learn(app, window, spec, config, target: float = 0.97) -> float | None:
