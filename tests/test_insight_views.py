@@ -222,3 +222,11 @@ def test_scatter_marks_the_prediction_panels_penguin(qtbot, window, axes):
         rows = np.flatnonzero(w.dataset.y == k)
         np.testing.assert_array_equal(xs, w.dataset.x[rows, axes[0]])
         np.testing.assert_array_equal(ys, w.dataset.x[rows, axes[1]])
+
+
+def test_open_views_share_at_most_sixteen_refreshes_a_second():
+    from playground.ui.insight_views import MIN_GAP, REFRESH_INTERVAL, _gap
+
+    assert _gap(1) == REFRESH_INTERVAL  # one view: four times a second
+    assert _gap(2) == REFRESH_INTERVAL / 2  # each still four times a second
+    assert _gap(8) == MIN_GAP == 1 / 16  # eight views: each twice a second
