@@ -1,20 +1,18 @@
 """Run comparison: the run list follows training, compares, overlays, saves and restores."""
 
-import json
 import zipfile
 
 import numpy as np
 import pytest
-from fake_dialogs import FakeDialogs
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from safetensors.numpy import load as st_load
-from safetensors.numpy import save as st_save
+from test_project import edited
+from test_window_files import open_window, train_to
 
 from playground.core.config import TrainingConfig
 from playground.core.errors import ProjectError
 from playground.core.history import METRICS
 from playground.core.project import (
-    PROJECT_JSON,
     WEIGHTS,
     load_project,
     project_from_trainer,
@@ -24,7 +22,6 @@ from playground.core.runs import CURVES, RunList
 from playground.core.spec import LayerSpec, NetworkSpec
 from playground.core.split import prepare
 from playground.core.trainer import Trainer
-from playground.ui.main_window import MainWindow
 
 WIDE = NetworkSpec(4, 3, (LayerSpec(12, "tanh"),))
 DEEP = NetworkSpec(4, 3, (LayerSpec(6, "relu"), LayerSpec(5, "relu")))
@@ -54,21 +51,17 @@ def saved_with_runs(penguins, tmp_path_factory):
     return path, first, current
 
 
-def edited(src, dst, edit_json=None, edit_arrays=None):
-    with zipfile.ZipFile(src) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    if edit_json:
-        meta = json.loads(members[PROJECT_JSON])
-        edit_json(meta)
-        members[PROJECT_JSON] = json.dumps(meta).encode()
-    if edit_arrays:
-        arrays = dict(st_load(members[WEIGHTS]))
-        edit_arrays(arrays)
-        members[WEIGHTS] = st_save(arrays)
-    with zipfile.ZipFile(dst, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return dst
+def as_format_1(src, dst):
+    """`src` as the playground wrote projects before run lists: no runs, format 1."""
+    def format_1(meta):
+        meta["format_version"] = 1
+        del meta["runs"]
+
+    def no_run_arrays(arrays):
+        for key in [k for k in arrays if k.startswith("runs.")]:
+            del arrays[key]
+
+    return edited(src, dst, format_1, no_run_arrays)
 
 
 def test_runs_round_trip_through_a_project_file(saved_with_runs):
@@ -101,15 +94,7 @@ def test_summaries_are_the_histories_last_and_best_values(saved_with_runs):
 
 
 def test_an_old_file_without_runs_opens(saved_with_runs, tmp_path):
-    def format_1(meta):
-        meta["format_version"] = 1
-        del meta["runs"]
-
-    def no_run_arrays(arrays):
-        for key in [k for k in arrays if k.startswith("runs.")]:
-            del arrays[key]
-
-    old = edited(saved_with_runs[0], tmp_path / "old.pgproj", format_1, no_run_arrays)
+    old = as_format_1(saved_with_runs[0], tmp_path / "old.pgproj")
     project = load_project(old)
     assert project.runs == () and project.spec == DEEP and project.epoch == 5
 
@@ -152,20 +137,6 @@ def test_a_damaged_run_entry_is_refused_clearly(saved_with_runs, tmp_path, damag
 
 # --- the window ------------------------------------------------------------------------------
 
-def open_window(qtbot, tmp_path, name="s.ini"):
-    w = MainWindow(settings=QSettings(str(tmp_path / name), QSettings.Format.IniFormat))
-    w.dialogs = FakeDialogs()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)
-    return w
-
-
-def train_to(qtbot, w, epochs):
-    w.controls.epochs.setValue(epochs)
-    w.toolbar.speed.setValue(w.toolbar.speed.maximum())
-    w.toggle_training()
-    qtbot.waitUntil(lambda: w.epoch == epochs and not w.controller.running, timeout=30_000)
 
 
 def runs_view(w):
@@ -318,15 +289,7 @@ def test_an_old_project_opens_and_its_curves_become_run_1(qtbot, tmp_path, two_r
     path = tmp_path / "new.pgproj"
     save_project(w.capture_project(), path)
 
-    def format_1(meta):
-        meta["format_version"] = 1
-        del meta["runs"]
-
-    def no_run_arrays(arrays):
-        for key in [k for k in arrays if k.startswith("runs.")]:
-            del arrays[key]
-
-    old = edited(path, tmp_path / "old.pgproj", format_1, no_run_arrays)
+    old = as_format_1(path, tmp_path / "old.pgproj")
     assert w.project_file.open_path(old, confirmed=True)
     qtbot.waitUntil(lambda: w.epoch == 20 and len(w.runs.runs) == 1, timeout=10_000)
     (run,) = w.runs.runs

@@ -3,6 +3,7 @@ for a regression data set, the predicted value)."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -233,8 +234,9 @@ class PredictionPanel(QWidget):
             return
         self.predicted.setText(f"{self.dataset.label} ≈ {value:,.{self._target_decimals}f}")
 
-    @property
+    @functools.cached_property
     def _target_decimals(self) -> int:
+        """Worked out once: show_value runs with every window frame."""
         y = self.dataset.y
         return max(_decimals(y[:1000]), 2 if np.ptp(y) < 100 else 0)
 
