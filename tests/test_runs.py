@@ -214,6 +214,7 @@ def test_overlay_draws_exactly_that_runs_curve(qtbot, two_runs):
     view.model.setData(cell(view, 1, 0), Qt.CheckState.Unchecked.value,
                        Qt.ItemDataRole.CheckStateRole)
     assert w.runs.overlaid == set() and w.plots.overlays.keys() == []
+    assert len(w.plots.loss_plot.getPlotItem().legend.items) == 2  # its entry went too
 
 
 def test_restore_brings_back_the_network_settings_and_weights(qtbot, two_runs):

@@ -281,6 +281,36 @@ def test_speed_control_ends_at_flat_out(window):
     assert window.toolbar.speed_label.text() == "flat out"
 
 
+class _LeftClick:
+    """The parts of a pyqtgraph mouse click a legend sample reads."""
+
+    def button(self):
+        return Qt.MouseButton.LeftButton
+
+    def accept(self):
+        pass
+
+
+def test_legend_hides_its_curve_and_a_right_click_offers_the_exports(window):
+    plots = window.plots
+    legend = plots.loss_plot.getPlotItem().legend
+    names = [label.text for _sample, label in legend.items]
+    assert names == ["training", "validation"]
+    sample, _label = legend.items[1]
+    assert "validation" in sample.toolTip()
+    curve = plots.curves["val_loss"]
+    assert curve.isVisible()
+    sample.mouseClickEvent(_LeftClick())
+    assert not curve.isVisible() and plots.curves["train_loss"].isVisible()
+    sample.mouseClickEvent(_LeftClick())
+    assert curve.isVisible()
+    # pyqtgraph's own menu (ranges, transforms) would fight the plots' own axes.
+    assert plots.loss_plot.getPlotItem().vb.menu is None
+    assert plots.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert [a.text() for a in plots.actions()] == ["Plots as PNG…", "Plots as SVG…",
+                                                  "History as CSV…"]
+
+
 def test_settings_changed_just_before_an_edit_reach_the_new_network(qtbot, window):
     find(window, "learningRateInput", QDoubleSpinBox).setValue(0.002)
     find(window, "optimizerInput").setCurrentIndex(4)  # rmsprop

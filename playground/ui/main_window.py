@@ -99,6 +99,10 @@ class MainWindow(QMainWindow):
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         self.controls.resetSettingChanged.connect(self.project_file.mark_modified)
         self.actions = build_menus(self)
+        # A right click on the curves offers what File ▸ Export does with them.
+        self.plots.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.plots.addActions([self.actions[k] for k in ("export_png", "export_svg",
+                                                         "export_history")])
         self.toolbar = TrainingToolbar(self.actions["train"], self.actions["step"],
                                        self.actions["reset"], self)
         self.toolbar.speedChanged.connect(self.controller.set_speed)

@@ -19,7 +19,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGraphicsPathItem,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -30,28 +29,28 @@ from playground.core.envelope import Envelope
 from playground.core.history import History
 from playground.core.nice_numbers import nice_ceiling
 from playground.ui import theme
+from playground.ui.curve_item import add_curve
 from playground.ui.run_overlays import RunOverlays
 
 
 class TimedPlotWidget(pg.PlotWidget):
-    """A PlotWidget that reports how long each paint took (for the frame budget)."""
+    """A PlotWidget that reports how long each paint took (for the frame budget).
+
+    Without pyqtgraph's context menu: its range, transform and "Plot Options" entries
+    would fight the ranges and log axis this widget sets, and building it costs 3 ms
+    a plot at start-up. A right click offers the File ▸ Export entries instead.
+    """
 
     paint_cost_sink = None
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
 
     def paintEvent(self, event) -> None:
         start = time.perf_counter()
         super().paintEvent(event)
         if self.paint_cost_sink is not None:
             self.paint_cost_sink(time.perf_counter() - start)
-
-
-def _curve(plot: pg.PlotItem, colour, name: str) -> QGraphicsPathItem:
-    pen = pg.mkPen(colour, width=1)  # cosmetic: one pixel wide at any zoom
-    item = QGraphicsPathItem()
-    item.setPen(pen)
-    plot.vb.addItem(item, ignoreBounds=True)  # the axes are set by _update_ranges
-    plot.legend.addItem(pg.PlotDataItem(pen=pen), name)  # a sample line, never redrawn
-    return item
 
 
 class TrainingPlots(QWidget):
@@ -73,8 +72,11 @@ class TrainingPlots(QWidget):
             plot.addLegend(offset=(-10, 10))
             plot.setMouseEnabled(x=False, y=False)  # follow the run; a drag would freeze it
             plot.hideButtons()
-            self.curves[f"train_{metric}"] = _curve(plot, train_colour, "training")
-            self.curves[f"val_{metric}"] = _curve(plot, val_colour, "validation")
+            # Pens of width 1 are cosmetic: one pixel wide at any zoom.
+            self.curves[f"train_{metric}"] = add_curve(plot, pg.mkPen(train_colour, width=1),
+                                                       "training")
+            self.curves[f"val_{metric}"] = add_curve(plot, pg.mkPen(val_colour, width=1),
+                                                     "validation")
         self._envelopes = {name: Envelope() for name in self.curves}
         self.drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # the points of each path
         for widget in (self.loss_plot, self.accuracy_plot):

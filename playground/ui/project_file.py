@@ -15,9 +15,10 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Slot
 from playground.core.builtin_data import project_dataset
 from playground.core.dataset import load_penguins
 from playground.core.errors import PlaygroundError
-from playground.core.project import check_dataset_fits, load_project, save_project
 from playground.core.toy_data import make_toy
-from playground.ui.background_task import run_with_progress
+
+# core.project (with safetensors) and background_task (with queue) are imported where
+# used: a project is read or written only after the window's first paint.
 
 FILTER = "Playground projects (*.pgproj);;All files (*)"
 SUFFIX = ".pgproj"
@@ -132,6 +133,8 @@ class ProjectFile(QObject):
     def open_path(self, path: str | os.PathLike, confirmed: bool = False) -> bool:
         if not confirmed and not self.confirm_discard("opening another project"):
             return False
+        from playground.core.project import load_project
+
         try:
             project = load_project(path)
             if not self._show_project(project):
@@ -148,6 +151,9 @@ class ProjectFile(QObject):
         """Bring the project's data set (re-read with a progress dialog when it is an
         imported file), check that it fits, then show the project. False if the person
         cancelled the reading; PlaygroundError (the window unchanged) if it failed."""
+        from playground.core.project import check_dataset_fits
+        from playground.ui.background_task import run_with_progress
+
         identity = project.dataset
         if identity.get("import") and identity != self.window.dataset.identity:
             from playground.core.table_import import ImportCancelled  # pandas: when needed
@@ -196,6 +202,8 @@ class ProjectFile(QObject):
         return self._write(Path(path))
 
     def _write(self, path: Path) -> bool:
+        from playground.core.project import save_project
+
         try:
             save_project(self.window.capture_project(), path)
         except PlaygroundError as e:
@@ -211,6 +219,8 @@ class ProjectFile(QObject):
     def autosave(self) -> None:
         if not self.modified or self._stopped:
             return
+        from playground.core.project import save_project
+
         try:
             project = self.window.capture_project()
             project.extras["autosave_of"] = str(self.path) if self.path else None
@@ -234,6 +244,8 @@ class ProjectFile(QObject):
             "The playground did not close normally last time. Recover the work it "
             "saved automatically?", ("Recover", "Discard"))
         if answer == "Recover":
+            from playground.core.project import load_project
+
             try:
                 project = load_project(path)
                 if not self._show_project(project):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsPathItem
 
 from playground.core.envelope import Envelope
 from playground.core.history import History
+from playground.ui.curve_item import add_curve
 
 # Muted and dashed so that the live curves stay in front, yet distinct from each other.
 COLOURS = ("#8d8d8d", "#8f7fb0", "#6f9c8a", "#b0957a", "#7f98b5", "#a67f8f")
@@ -63,15 +64,10 @@ class RunOverlays:
         points, items, samples = {}, {}, []
         for metric, plot in self._plots.items():
             points[metric] = Envelope().points(history.epochs.copy(), history[metric].copy())
-            item = QGraphicsPathItem()
-            item.setPen(pen)
+            item = add_curve(plot, pen, label, label)
             item.setZValue(-1)  # behind the live curves
-            item.setToolTip(label)
-            plot.vb.addItem(item, ignoreBounds=True)
             items[metric] = item
-            sample = pg.PlotDataItem(pen=pen)
-            plot.legend.addItem(sample, label)
-            samples.append((plot, sample))
+            samples.append((plot, item))
         self._overlays[key] = _Overlay(label, points, items, samples)
         self._draw(self._overlays[key])
         self._update_extent()
