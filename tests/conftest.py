@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _sandbox = tempfile.mkdtemp(prefix="playground-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_sandbox, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_sandbox, "data")
+os.environ["XDG_CACHE_HOME"] = os.path.join(_sandbox, "cache")
 
 import importlib.util  # noqa: E402
 

@@ -26,3 +26,14 @@ def test_spec_and_data_load_without_torch():
         "playground.core.split, playground.core.forward, playground.core.predictor")
     assert "playground.core.spec" in loaded
     assert "torch" not in loaded
+
+
+def test_the_window_is_built_without_torch_pandas_or_numpy_random():
+    """What the first paint waits for: torch loads after it, pandas only for an import,
+    and the default split comes from the split cache once drawn (split_cache.py)."""
+    build = ("from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+             "from playground.ui.main_window import MainWindow; w = MainWindow()")
+    _modules_loaded_by(build)  # fills the caches, as any earlier start has
+    loaded = _modules_loaded_by(build)
+    assert "playground.ui.main_window" in loaded
+    assert not {"torch", "pandas", "numpy.random", "hashlib"} & loaded

@@ -11,15 +11,17 @@ import subprocess
 import sys
 import time
 
-# Watches the whole application: the first Paint event of any widget starts the first
-# frame; the zero timer fires once that frame's paint events have all been handled.
+# Installed on the main window's native window (windowHandle): handling its first
+# Expose event paints the whole first frame; the zero timer fires once that is done.
+# (A filter on the whole application, as before, ran for each of the ~5,000 events that
+# building the playground's window sends, against ~400 for the minimal window.)
 _FIRST_PAINT = """
 import sys, time
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 class Watch(QObject):
     done = False
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not self.done:
+        if event.type() == QEvent.Type.Expose and obj.isExposed() and not self.done:
             self.done = True
             QTimer.singleShot(0, self.report)
         return False
@@ -43,8 +45,8 @@ window = QMainWindow()
 window.setCentralWidget(pg.PlotWidget())
 window.resize(1360, 860)
 watch = Watch()
-app.installEventFilter(watch)
 window.show()
+window.windowHandle().installEventFilter(watch)
 sys.exit(app.exec())
 """
 

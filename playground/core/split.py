@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.core import split_cache
 from playground.core.dataset import Dataset
 
 BLOCK_ROWS = 65_536
@@ -128,11 +129,28 @@ def prepare(dataset: Dataset, val_fraction: float, seed: int) -> PreparedData:
     return data
 
 
-def _prepare(dataset: Dataset, val_fraction: float, seed: int) -> PreparedData:
+def split_rows(dataset: Dataset, val_fraction: float, seed: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation rows; a small data set's come from the split cache once
+    drawn (see split_cache.py: drawing imports numpy.random before the first paint)."""
+    n, name = len(dataset.y), None
+    if n <= split_cache.MAX_ROWS:
+        name = split_cache.split_name(None if dataset.is_regression else dataset.y, n,
+                                      val_fraction, seed)
+        cached = split_cache.read_split(name, n)
+        if cached is not None:
+            return cached
     if dataset.is_regression:
-        train_idx, val_idx = random_split(len(dataset.y), val_fraction, seed)
+        rows = random_split(n, val_fraction, seed)
     else:
-        train_idx, val_idx = stratified_split(dataset.y, val_fraction, seed)
+        rows = stratified_split(dataset.y, val_fraction, seed)
+    if name is not None:
+        split_cache.write_split(name, *rows)
+    return rows
+
+
+def _prepare(dataset: Dataset, val_fraction: float, seed: int) -> PreparedData:
+    train_idx, val_idx = split_rows(dataset, val_fraction, seed)
     raw_train = dataset.x[train_idx]
     std = Standardizer.fit(raw_train)
     train_y, val_y, target = dataset.y[train_idx], dataset.y[val_idx], None

@@ -13,15 +13,16 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
 
 class QuitAfterFirstPaint(QObject):
-    """An application event filter: the first Paint event of any widget starts the
-    first frame; the zero timer fires once that frame's paint events are all handled."""
+    """An event filter for the main window's native window (its windowHandle). Qt paints
+    the whole first frame while it handles the window's first Expose event, so a zero
+    timer started then fires once that frame is painted."""
 
     def __init__(self) -> None:
         super().__init__()
         self.done = False
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.Paint and not self.done:
+        if event.type() == QEvent.Type.Expose and obj.isExposed() and not self.done:
             self.done = True
             QTimer.singleShot(0, self._report)
         return False
