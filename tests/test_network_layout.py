@@ -35,3 +35,37 @@ def test_many_inputs_scroll_inside_the_prediction_panel(qtbot):
     penguins = PredictionPanel(load_penguins())
     qtbot.addWidget(penguins)
     assert penguins.findChild(QScrollArea, "measurementsScroll") is None
+
+
+def test_neurons_are_shaded_by_their_values_and_only_changes_are_redone(qtbot):
+    import numpy as np
+
+    from playground.ui import theme
+    from playground.ui.network_view import NetworkView
+    from playground.ui.neuron_text import NeuronInfo
+
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    names = ["a", "b", "c"]
+
+    def info(standardized):
+        return NeuronInfo([3, 2], names, ["", "", ""], ["x", "y"], [],
+                          raw_input=np.zeros(3), standardized=np.array(standardized))
+
+    view.set_info(info([0.5, -1.0, 0.0]))
+    inputs, outputs = view._neurons
+    base = theme.background()
+
+    def colour(item):
+        return item.brush().color().getRgb()
+
+    expected = [theme.blend(base, theme.positive(), 0.5), theme.blend(base, theme.negative(), 1.0),
+                base]
+    assert [colour(i) for i in inputs] == [c.getRgb() for c in expected]
+    assert all(colour(o) == base.getRgb() for o in outputs)  # no forward pass yet
+    untouched = inputs[1].brush()
+    view.info = info([0.25, -1.0, 0.0])  # only the first input's shade changes
+    view.refresh()
+    assert colour(inputs[0]) == theme.blend(base, theme.positive(), 0.25).getRgb()
+    assert inputs[1].brush() == untouched and colour(inputs[2]) == base.getRgb()

@@ -24,7 +24,7 @@ class Sizes:
     rounds: int  # interleaved repeats of the shorter throughput measures (best of each)
 
 
-FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 3)
+FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5)
 QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1)
 
 

@@ -147,6 +147,8 @@ class NetworkView(QGraphicsView):
         # Plain C++ items (no Python subclass): painting them never needs the GIL.
         # Each neuron's (column, index) is its item data 0, for the tooltips.
         self._neurons: list[list[QGraphicsEllipseItem]] = []
+        self._shades: list[list] = []  # each neuron's shade as last set (see refresh)
+        self._brushes: dict = {}
         self._edges: Edges | None = None
         self._labels: list[QGraphicsSimpleTextItem] = []
         self.marked_column: int | None = None  # a column the explanation points at
@@ -186,18 +188,21 @@ class NetworkView(QGraphicsView):
                     segments.append((a.x, y0, b.x, y1))
                     index.append((gap, to, frm))
         self._edges = Edges(scene, np.array(segments, dtype=np.float64).reshape(-1, 4), index)
-        self._neurons, self._labels = [], []
+        self._neurons, self._labels, self._shades = [], [], []
+        self._brushes = {}  # shade -> QBrush, made afresh with each build (the theme)
         font = QFont(self.font())
         muted = QBrush(theme.muted_text())
+        outline = QPen(theme.muted_text(), 1.0)
         for c, col in enumerate(lay.columns):
             items = []
             for i, y in zip(col.shown, col.ys, strict=True):
                 r = lay.radius
-                item = scene.addEllipse(col.x - r, y - r, 2 * r, 2 * r)
+                item = scene.addEllipse(col.x - r, y - r, 2 * r, 2 * r, outline)
                 item.setZValue(2)
                 item.setData(0, (c, i))
                 items.append(item)
             self._neurons.append(items)
+            self._shades.append([False] * len(items))  # no shade yet: each is set
             if col.hidden_count:
                 dots = scene.addSimpleText(f"⋮ {col.hidden_count} more", font)
                 dots.setBrush(muted)
@@ -253,42 +258,58 @@ class NetworkView(QGraphicsView):
 
     # --- colours -------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Recolour from `self.info` (weights, activations) without rebuilding."""
+        """Recolour from `self.info` (weights, activations) without rebuilding. Runs with
+        every window frame while training, and each Python call here is GIL time taken
+        from the training thread: a neuron or label is only touched when its shade (one
+        of 64) or its text has changed."""
         info = self.info
         if info is None or self._edges is None:
             return
         if info.snapshot is not None:
             self._edges.set_weights(self._edges.weights_from(info.snapshot))
-        base = theme.background()
-        pos, neg = theme.positive(), theme.negative()
-        outline = QPen(theme.muted_text(), 1.0)
+        last = len(self._neurons) - 1
         for c, items in enumerate(self._neurons):
             values = info.column_values(c)
-            scale = max(float(np.abs(values).max()), 1e-9) if values is not None else 1.0
-            for item in items:
-                item.setPen(outline)
-                if values is None:
-                    item.setBrush(QBrush(base))
-                    continue
-                v = float(values[item.data(0)[1]])
-                t = v if c == len(self._neurons) - 1 else abs(v) / scale
-                # 64 shades: finer steps are invisible, and an unchanged brush is not
-                # repainted (Qt compares it), so settled neurons cost nothing per frame.
-                t = round(t * 64) / 64
-                item.setBrush(QBrush(theme.blend(base, pos if v >= 0 else neg, t)))
+            if values is None:
+                keys = [None] * len(items)
+            else:
+                shown = np.asarray(values, dtype=np.float64)[list(self.layout.columns[c].shown)]
+                scale = max(float(np.abs(values).max()), 1e-9)
+                t = shown if c == last else np.abs(shown) / scale
+                # 64 shades: finer steps are invisible.
+                levels = np.round(np.clip(t, 0.0, 1.0) * 64).astype(int).tolist()
+                keys = [(v >= 0, level) for v, level in zip(shown.tolist(), levels, strict=True)]
+            for item, key, old in zip(items, keys, self._shades[c], strict=True):
+                if key != old:
+                    item.setBrush(self._brush(key))
+            self._shades[c] = keys
         self._update_label_text()
+
+    def _brush(self, key) -> QBrush:
+        """The brush of a shade (sign, level of 64); None: no value yet."""
+        brush = self._brushes.get(key)
+        if brush is None:
+            base = theme.background()
+            if key is None:
+                brush = QBrush(base)
+            else:
+                positive, level = key
+                brush = QBrush(theme.blend(base, theme.positive() if positive else
+                                           theme.negative(), level / 64))
+            self._brushes[key] = brush
+        return brush
 
     def _update_label_text(self) -> None:
         info, lay = self.info, self.layout
         n_inputs = len(lay.columns[0].shown)
         for k, item in enumerate(self._labels):
             if k < n_inputs:
-                i = lay.columns[0].shown[k]
-                item.setText(info.input_text(i))
+                text = info.input_text(lay.columns[0].shown[k])
             else:
-                i = lay.columns[-1].shown[k - n_inputs]
-                item.setText(info.output_text(i))
-            self._place(item)
+                text = info.output_text(lay.columns[-1].shown[k - n_inputs])
+            if text != item.text():
+                item.setText(text)
+                self._place(item)
 
     def mouseMoveEvent(self, event) -> None:
         """The neuron or connection under the mouse describes itself in a tooltip."""
