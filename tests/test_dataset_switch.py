@@ -13,7 +13,11 @@ def switch(qtbot, w, kind, *answers):
 
 
 def test_xor_in_the_window_learns_with_a_hidden_layer(qtbot, window):  # noqa: F811
+    assert window.controls.batch_size.toolTip().startswith("Penguins per gradient step")
     switch(qtbot, window, "xor", 0.2)  # the noise asked for
+    # The settings' words follow the data set (Dataset.nouns).
+    assert window.controls.batch_size.toolTip().startswith("Samples per gradient step")
+    assert "Share of the samples held back" in window.controls.val_fraction.toolTip()
     assert window.dataset.name == "xor"
     assert window.dataset.identity["generator"]["noise"] == 0.2
     assert (window.spec.n_inputs, window.spec.n_outputs) == (2, 2)

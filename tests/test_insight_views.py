@@ -97,7 +97,8 @@ def test_confusion_view_shows_hand_made_numbers(qtbot):
     # The cell "true B, predicted A" holds rows 6 and 7; choosing one emits its row.
     view.matrix.setCurrentCell(1, 0)
     assert list(view.members.model().rows()) == [6, 7]
-    assert "2 B penguins wrongly predicted as A" in view.members_label.text()
+    # The hand-made set is not the penguins: its rows are samples (Dataset.nouns).
+    assert "2 B samples wrongly predicted as A" in view.members_label.text()
     with qtbot.waitSignal(view.rowChosen) as chosen:
         view.members.selectRow(1)
     assert chosen.args == [7]

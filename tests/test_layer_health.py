@@ -36,9 +36,10 @@ def test_dead_relu_units_are_counted_by_hand():
     snap = one_layer("relu", [[1, 0], [1, 1], [-1, -1], [-1, -1]], [0, -10, -5, -1])
     (h,) = unit_health(snap, ROWS)
     assert h == UnitHealth(0, "relu", 4, 2)
-    assert warnings([h]) == [
+    assert warnings([h], "penguin") == [
         "Hidden layer 1: 2 of 4 ReLU units are dead — they output 0 for every training "
         "penguin, so they no longer learn. Try a smaller learning rate or leaky ReLU."]
+    assert "for every training example," in warnings([h])[0]  # a data set of no name
     one = UnitHealth(1, "relu", 8, 1).warning()
     assert one.startswith("Hidden layer 2: 1 of 8 ReLU unit is dead — it outputs 0")
     assert "so it no longer learns." in one

@@ -70,8 +70,9 @@ class UnitHealth:
     units: int
     stopped: int  # dead ReLU units, or saturated sigmoid/tanh units
 
-    def warning(self) -> str | None:
-        """The problem in plain words, or None when every unit is fine."""
+    def warning(self, noun: str = "example") -> str | None:
+        """The problem in plain words, or None when every unit is fine; `noun` is what a
+        row of the data set is called (Dataset.nouns: "penguin", "sample")."""
         if not self.stopped:
             return None
         name = {"relu": "ReLU"}.get(self.activation, self.activation)
@@ -80,10 +81,10 @@ class UnitHealth:
                 f"unit{'' if one else 's'} {'is' if one else 'are'}")
         if self.activation == "relu":
             return (f"{head} dead — {'it outputs' if one else 'they output'} 0 for every "
-                    f"training penguin, so {'it' if one else 'they'} no longer learn"
+                    f"training {noun}, so {'it' if one else 'they'} no longer learn"
                     f"{'s' if one else ''}. Try a smaller learning rate or leaky ReLU.")
         ends = "0 or 1" if self.activation == "sigmoid" else "−1 or 1"
-        return (f"{head} saturated — stuck near {ends} for almost every training penguin, "
+        return (f"{head} saturated — stuck near {ends} for almost every training {noun}, "
                 f"where the curve is flat, so {'it learns' if one else 'they learn'} very "
                 "slowly. Try a smaller learning rate, or ReLU.")
 
@@ -119,5 +120,5 @@ def unit_health(snapshot: WeightSnapshot, train_x: np.ndarray) -> list[UnitHealt
             for i, layer in enumerate(layers)]
 
 
-def warnings(health: list[UnitHealth]) -> list[str]:
-    return [text for h in health if (text := h.warning()) is not None]
+def warnings(health: list[UnitHealth], noun: str = "example") -> list[str]:
+    return [text for h in health if (text := h.warning(noun)) is not None]

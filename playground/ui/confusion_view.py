@@ -46,7 +46,7 @@ def swatch(colour) -> QIcon:
 
 
 class ConfusionView(QWidget):
-    """Emits `rowChosen(data-set row)` when a penguin in a cell's list is chosen."""
+    """Emits `rowChosen(data-set row)` when a row in a cell's list is chosen."""
 
     rowChosen = Signal(int)
 
@@ -55,6 +55,9 @@ class ConfusionView(QWidget):
         self.setObjectName("confusionView")
         self.dataset = dataset
         self.n = dataset.n_classes
+        # "penguin"/"species" for the penguins; "sample"/"class" for other data sets
+        self.one, self.kind = dataset.nouns
+        self.many = f"{self.one}s"
         self._snapshot = self._split = None  # what the shown numbers were computed from
         self._truth = self._predicted = self._val_index = None
         self._matrix: np.ndarray | None = None
@@ -62,19 +65,20 @@ class ConfusionView(QWidget):
 
         self.summary = QLabel(objectName="confusionSummary")
         self.summary.setWordWrap(True)
-        self.summary.setToolTip("Accuracy: the share of validation penguins whose species "
-                                "the network predicts correctly")
+        self.summary.setToolTip(f"Accuracy: the share of validation {self.many} whose "
+                                f"{self.kind} the network predicts correctly")
         self.matrix = self._build_matrix()
         self.matrix.currentCellChanged.connect(self._on_current_cell_changed)
         self.matrix.cellActivated.connect(self._on_cell_activated)
 
-        self.members_label = QLabel("Click a cell to list its penguins.",
+        self.members_label = QLabel(f"Click a cell to list its {self.many}.",
                                     objectName="confusionMembersLabel")
         self.members_label.setWordWrap(True)
         self.members = PenguinTable(DatasetTableModel(dataset, rows=[]))
         self.members.setObjectName("confusionMembers")
-        self.members.setToolTip("The penguins in the chosen cell, with their measurements. "
-                                "Choose one to load it into the prediction panel.")
+        self.members.setToolTip(f"The {self.many} in the chosen cell, with their "
+                                "measurements. Choose one to load it into the prediction "
+                                "panel.")
         self.members.rowChosen.connect(self.rowChosen)
 
         box = QVBoxLayout(self)
@@ -86,9 +90,9 @@ class ConfusionView(QWidget):
     def _build_matrix(self) -> QTableWidget:
         n, names = self.n, self.dataset.class_names
         table = QTableWidget(n + 1, n + 1, objectName="confusionMatrix")
-        table.setToolTip("Rows: the true species. Columns: the species the network "
+        table.setToolTip(f"Rows: the true {self.kind}. Columns: the {self.kind} the network "
                          "predicts. Click a cell (or move with the arrow keys) to list "
-                         "its penguins; Enter goes to the list.")
+                         f"its {self.many}; Enter goes to the list.")
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         colours = theme.class_colours(n)
@@ -96,13 +100,14 @@ class ConfusionView(QWidget):
                                                (table.setVerticalHeaderItem, "true"))):
             for k, name in enumerate(names):
                 item = QTableWidgetItem(swatch(colours[k]), name)
-                item.setToolTip(f"{what.capitalize()} species: {name}")
+                item.setToolTip(f"{what.capitalize()} {self.kind}: {name}")
                 setter(k, item)
             last = QTableWidgetItem("Recall" if axis == 0 else "Precision")
             last.setToolTip(
-                "Recall: of the penguins of this true species, the share predicted correctly"
-                if axis == 0 else
-                "Precision: of the penguins predicted as this species, the share that are")
+                f"Recall: of the {self.many} of this true {self.kind}, the share predicted "
+                "correctly" if axis == 0 else
+                f"Precision: of the {self.many} predicted as this {self.kind}, the share "
+                "that are")
             setter(n, last)
         # Columns share the width but never squeeze a species name; rows keep their height.
         columns = table.horizontalHeader()
@@ -157,7 +162,7 @@ class ConfusionView(QWidget):
             total = int(matrix.sum())
             self.summary.setText(
                 f"Validation set, epoch {epoch:,}: <b>{_percent(accuracy(matrix))}</b> "
-                f"correct ({int(np.trace(matrix))} of {total} penguins)")
+                f"correct ({int(np.trace(matrix))} of {total} {self.many})")
         if matrix is not None and self._matrix is not None and \
                 np.array_equal(matrix, self._matrix):
             return  # the cells already show these counts
@@ -182,7 +187,7 @@ class ConfusionView(QWidget):
                 item.setBackground(QBrush(fill))
                 item.setForeground(QBrush(theme.readable_on(fill)))
                 item.setToolTip(
-                    f"{count} {names[i]} penguin{'s' * (count != 1)} predicted as {names[j]}"
+                    f"{count} {names[i]} {self.one}{'s' * (count != 1)} predicted as {names[j]}"
                     f" ({_percent(share[i, j])} of the {int(matrix[i].sum())} {names[i]} in "
                     "the validation set). Click to list them.")
         precision, recall = per_class_precision(matrix), per_class_recall(matrix)
@@ -190,7 +195,7 @@ class ConfusionView(QWidget):
             table.item(n, k).setText(_percent(precision[k]))
             table.item(n, k).setToolTip(
                 f"Precision for {names[k]}: {int(matrix[k, k])} of the "
-                f"{int(matrix[:, k].sum())} penguins predicted as {names[k]} are {names[k]}")
+                f"{int(matrix[:, k].sum())} {self.many} predicted as {names[k]} are {names[k]}")
             table.item(k, n).setText(_percent(recall[k]))
             table.item(k, n).setToolTip(
                 f"Recall for {names[k]}: {int(matrix[k, k])} of the "
@@ -218,7 +223,7 @@ class ConfusionView(QWidget):
         model: DatasetTableModel = self.members.model()
         if self._cell is None or self._predicted is None:
             model.set_rows([])
-            self.members_label.setText("Click a cell to list its penguins.")
+            self.members_label.setText(f"Click a cell to list its {self.many}.")
             return
         i, j = self._cell
         names = self.dataset.class_names
@@ -226,6 +231,6 @@ class ConfusionView(QWidget):
         model.set_rows(rows)
         verdict = "correctly" if i == j else "wrongly"
         self.members_label.setText(
-            f"{len(rows)} {names[i]} penguin{'s' * (len(rows) != 1)} {verdict} predicted as "
+            f"{len(rows)} {names[i]} {self.one}{'s' * (len(rows) != 1)} {verdict} predicted as "
             f"{names[j]}" + (" — choose one to load it into the prediction panel:"
                              if len(rows) else "."))

@@ -126,7 +126,7 @@ class ForwardExplainer(QWidget):
         self.text = QTextBrowser(objectName="explainText")
         self.text.setOpenLinks(False)  # the links point into the editor, not to pages
         self.text.anchorClicked.connect(self._on_link)
-        self.text.setToolTip("The forward pass for the prediction panel's penguin, with the "
+        self.text.setToolTip("The forward pass for the prediction panel's input, with the "
                              "network's current weights. Click a step's title to see its "
                              "layer marked in the network.")
         self.setMinimumWidth(420)  # the input table's four columns stay on one line each

@@ -126,7 +126,7 @@ class InsideView(QWidget):
             self.weights[i].show(w)
             self.gradients[i].show(None if grads is None else grads[i])
         self.health = unit_health(snapshot, state.split.train_x)
-        self._show_warnings(warnings(self.health))
+        self._show_warnings(warnings(self.health, state.dataset.nouns[0]))
         epoch = f"{snapshot.epoch:,}"
         self.epoch_label.setText(
             f"Weights after epoch {epoch}; gradients of its last training batch."

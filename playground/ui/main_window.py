@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
 
         self.controls = TrainingControls(TrainingConfig())
+        self.controls.name_rows(self.dataset.nouns[0])
         self.controls.liveChanged.connect(self._on_live_changed)
         self.plots = TrainingPlots()
         self.plots.set_paint_cost_sink(self.budget.record)
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
         self.insights.forget_views()  # rebuilt for the new data when next shown
         self.plots.set_task(dataset.is_regression)
         self._title_task_docks()
+        self.controls.name_rows(dataset.nouns[0])
         self.reset_to_defaults()
         self.controller.set_input(self.prediction.values())
 

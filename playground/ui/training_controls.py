@@ -73,7 +73,6 @@ class TrainingControls(QWidget):
         self.batch_size = QSpinBox(objectName="batchSizeInput")
         self.batch_size.setRange(0, 1_000_000)
         self.batch_size.setSpecialValueText("whole training set")
-        self.batch_size.setToolTip("Penguins per gradient step; 0 = all of them at once")
         self.epochs = QSpinBox(objectName="epochLimitInput")
         self.epochs.setRange(1, 100_000_000)
         self.epochs.setGroupSeparatorShown(True)
@@ -93,8 +92,6 @@ class TrainingControls(QWidget):
         self.val_fraction = QDoubleSpinBox(objectName="valFractionInput")
         self.val_fraction.setRange(0.05, 0.9)
         self.val_fraction.setSingleStep(0.05)
-        self.val_fraction.setToolTip("Share of the penguins held back to check the network "
-                                     "on data it never trained on (applies at Reset)")
         self.seed = QSpinBox(objectName="seedInput")
         self.seed.setRange(0, 2_147_483_647)
         self.seed.setToolTip("Fixes the initial weights, the split and the shuffling "
@@ -123,6 +120,7 @@ class TrainingControls(QWidget):
         box.addWidget(self.pending)
         box.addStretch(1)
 
+        self.name_rows("penguin")
         self._applied = config  # what the running trainer uses, for the "at Reset" hint
         self.set_config(config)
         self.optimizer.currentIndexChanged.connect(self._on_live)
@@ -134,6 +132,13 @@ class TrainingControls(QWidget):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._on_reset_setting)
         self.device.currentIndexChanged.connect(self._on_reset_setting)
+
+    def name_rows(self, one: str) -> None:
+        """What the tooltips call a row of the data set (Dataset.nouns: "penguin")."""
+        self.batch_size.setToolTip(f"{one.capitalize()}s per gradient step; 0 = all of them "
+                                   "at once")
+        self.val_fraction.setToolTip(f"Share of the {one}s held back to check the network "
+                                     "on data it never trained on (applies at Reset)")
 
     def set_devices(self, devices: list[str]) -> None:
         """Offer only the devices this machine has (known once torch has loaded)."""
