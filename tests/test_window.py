@@ -6,10 +6,11 @@ import time
 import numpy as np
 import pytest
 from fake_dialogs import FakeDialogs
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDoubleSpinBox,
+    QGraphicsItem,
     QLabel,
     QProgressBar,
     QSlider,
@@ -304,6 +305,17 @@ def test_legend_hides_its_curve_and_a_right_click_offers_the_exports(window):
     assert not curve.isVisible() and plots.curves["train_loss"].isVisible()
     sample.mouseClickEvent(_LeftClick())
     assert curve.isVisible()
+    # A new point dirties the curve's own data rectangle only, so the axes, title and
+    # legend are not repainted (nor their Python paint methods called) every frame.
+    epochs = np.arange(1, 6)
+    plots.history.extend(epochs, **{name: np.linspace(1.0, 0.5, 5, dtype=np.float32)
+                                    for name in plots.curves})
+    plots.redraw()
+    for name, curve in plots.curves.items():
+        assert curve.boundingRect() == QRectF(1, 0.5, 4, 0.5), name
+    plot = plots.loss_plot.getPlotItem()
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert plot.getAxis("left").cacheMode() == cached == sample.cacheMode()
     # pyqtgraph's own menu (ranges, transforms) would fight the plots' own axes.
     assert plots.loss_plot.getPlotItem().vb.menu is None
     assert plots.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu

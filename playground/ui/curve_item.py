@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 
 class CurveItem(QGraphicsPathItem):
@@ -28,6 +28,15 @@ def add_curve(plot: pg.PlotItem, pen: QPen, name: str, tooltip: str = "") -> Cur
     item = CurveItem(pen, tooltip)
     plot.vb.addItem(item, ignoreBounds=True)
     plot.legend.addItem(item, name)
-    sample, _label = plot.legend.items[-1]
+    sample, label = plot.legend.items[-1]
     sample.setToolTip(f"Click to hide or show the {name} curve")
+    keep_painted(sample, label)
     return item
+
+
+def keep_painted(*items) -> None:
+    """Keep pyqtgraph items that rarely change (axes, legend, title) as pixmaps until
+    they do: a curve's new points then repaint them from the pixmap, without calling
+    their Python paint methods (each such call is GIL time taken from training)."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

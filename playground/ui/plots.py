@@ -29,7 +29,7 @@ from playground.core.envelope import Envelope
 from playground.core.history import History
 from playground.core.nice_numbers import nice_ceiling
 from playground.ui import theme
-from playground.ui.curve_item import add_curve
+from playground.ui.curve_item import add_curve, keep_painted
 from playground.ui.run_overlays import RunOverlays
 
 
@@ -72,10 +72,16 @@ class TrainingPlots(QWidget):
             plot.addLegend(offset=(-10, 10))
             plot.setMouseEnabled(x=False, y=False)  # follow the run; a drag would freeze it
             plot.hideButtons()
-            # Pens of width 1 are cosmetic: one pixel wide at any zoom.
-            self.curves[f"train_{metric}"] = add_curve(plot, pg.mkPen(train_colour, width=1),
+            keep_painted(plot.getAxis("left"), plot.getAxis("bottom"), plot.legend,
+                         plot.titleLabel)
+            # Width 0: Qt's one-pixel line at any zoom. A cosmetic pen of width 1 draws the
+            # same, but QGraphicsPathItem widens its bounding rect by half a pen width in
+            # data units (half a unit of loss or accuracy): each new point then dirtied
+            # the axes, title and legend too, and repainting them called ~60 pyqtgraph
+            # Python methods a frame, GIL time taken from the training thread.
+            self.curves[f"train_{metric}"] = add_curve(plot, pg.mkPen(train_colour, width=0),
                                                        "training")
-            self.curves[f"val_{metric}"] = add_curve(plot, pg.mkPen(val_colour, width=1),
+            self.curves[f"val_{metric}"] = add_curve(plot, pg.mkPen(val_colour, width=0),
                                                      "validation")
         self._envelopes = {name: Envelope() for name in self.curves}
         self.drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # the points of each path
