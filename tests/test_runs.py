@@ -22,6 +22,7 @@ from playground.core.runs import CURVES, RunList
 from playground.core.spec import LayerSpec, NetworkSpec
 from playground.core.split import prepare
 from playground.core.trainer import Trainer
+from playground.ui.runs_model import COLUMNS
 
 WIDE = NetworkSpec(4, 3, (LayerSpec(12, "tanh"),))
 DEEP = NetworkSpec(4, 3, (LayerSpec(6, "relu"), LayerSpec(5, "relu")))
@@ -190,6 +191,25 @@ def test_two_runs_appear_with_their_final_metrics(qtbot, two_runs):
     losses = [view.proxy.data(view.proxy.index(r, 3), view.proxy.sortRole())
               for r in range(2)]
     assert losses == sorted(losses)
+
+
+def test_the_periodic_refresh_announces_only_rows_that_changed(qtbot, two_runs):
+    w, _ = two_runs
+    view = runs_view(w)
+    announced = []
+    view.model.dataChanged.connect(lambda top, bottom: announced.append(
+        (top.row(), bottom.row(), bottom.column())))
+    view.show_state(None)  # nothing trained since the last refresh
+    assert announced == []
+    train_to(qtbot, w, 25)  # run 2, the current one, grows
+    announced.clear()
+    view.show_state(None)
+    row = view.model.row_of(2)
+    assert announced == [(row, row, len(COLUMNS) - 1)]
+    assert cell(view, 2, 2).data() == "25"  # its epochs
+    announced.clear()
+    view.refresh()  # a change of the list itself (restore, rename): every row
+    assert len(announced) == 2
 
 
 def test_overlay_draws_exactly_that_runs_curve(qtbot, two_runs):

@@ -42,20 +42,28 @@ class RunsModel(QAbstractTableModel):
         self._summaries: list[RunSummary] = []
         self._current: int | None = None  # the number of the run now training
 
-    def refresh(self) -> bool:
-        """Catch up with the run list; True when rows came or went (selection is lost)."""
+    def refresh(self, every_row: bool = True) -> bool:
+        """Catch up with the run list; True when rows came or went (selection is lost).
+
+        `every_row=False` (the periodic refresh while training) announces only the rows
+        whose figures or current-run mark changed: the view asks `data` again for each
+        announced cell and role, in Python, and with every row announced that grew with
+        the number of runs (eleven runs took the GUI timer's p99 lateness from 8 to
+        18 ms while training)."""
         runs = list(self.tracker.runs)
         current = self.tracker.current()
-        self._current = current.number if current else None
+        was_current, self._current = self._current, current.number if current else None
         if [r.number for r in runs] != [r.number for r in self._runs]:
             self.beginResetModel()
             self._runs, self._summaries = runs, [r.summary() for r in runs]
             self.endResetModel()
             return True
-        self._summaries = [r.summary() for r in runs]
-        if runs:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(runs) - 1,
-                                                               len(COLUMNS) - 1))
+        old, self._summaries = self._summaries, [r.summary() for r in runs]
+        last = len(COLUMNS) - 1
+        for row, run in enumerate(runs):
+            if every_row or old[row] != self._summaries[row] or \
+                    was_current != self._current and run.number in (was_current, self._current):
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         return False
 
     def run_at(self, row: int) -> Run:

@@ -80,12 +80,12 @@ class RunsView(QWidget):
 
     def show_state(self, state) -> None:
         """The current run's metrics move as it trains (called ≤4×/s while visible)."""
-        self.refresh()
+        self.refresh(every_row=False)
 
     @Slot()
-    def refresh(self) -> None:
+    def refresh(self, every_row: bool = True) -> None:
         selected = self.selected_number()
-        if self.model.refresh() and selected is not None:
+        if self.model.refresh(every_row) and selected is not None:
             self.select(selected)  # rows came or went: keep the same run selected
         self._update_buttons()
 
