@@ -64,9 +64,17 @@ def write_cached(name: str, digest: str, dataset: Dataset) -> None:
             "features": [f.to_dict() for f in dataset.features],
             "class_names": list(dataset.class_names), "dropped": dataset.dropped,
             "identity": dataset.identity, "example": dataset.example, "task": dataset.task}
+    write_npz(_path(name, digest), x=dataset.x, y=dataset.y,
+              meta=np.array(json.dumps(meta)))
+
+
+def write_npz(path: Path, **arrays: np.ndarray) -> bool:
+    """Write a cache file whole or not at all; False if it could not be written (a
+    read-only home folder: the work is simply done again next time)."""
     buffer = io.BytesIO()
-    np.savez(buffer, x=dataset.x, y=dataset.y, meta=np.array(json.dumps(meta)))
+    np.savez(buffer, **arrays)
     try:
-        write_atomically(_path(name, digest), buffer.getvalue())
+        write_atomically(path, buffer.getvalue())
     except PlaygroundError:
-        pass  # a read-only home folder: parse again next time
+        return False
+    return True

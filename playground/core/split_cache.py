@@ -13,14 +13,11 @@ preparation, and the files would be large.
 
 from __future__ import annotations
 
-import io
 import zlib
 
 import numpy as np
 
-from playground.core.atomic_write import write_atomically
-from playground.core.data_cache import cache_dir
-from playground.core.errors import PlaygroundError
+from playground.core.data_cache import cache_dir, write_npz
 
 MAX_ROWS = 20_000
 MAX_FILES = 16  # the most recently written are kept
@@ -50,13 +47,8 @@ def read_split(name: str, n: int) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def write_split(name: str, train: np.ndarray, val: np.ndarray) -> None:
-    buffer = io.BytesIO()
-    np.savez(buffer, train=train, val=val)
-    try:
-        write_atomically(cache_dir() / name, buffer.getvalue())
-    except PlaygroundError:
-        return  # a read-only home folder: draw it again next time
-    _prune()
+    if write_npz(cache_dir() / name, train=train, val=val):
+        _prune()
 
 
 def _prune() -> None:

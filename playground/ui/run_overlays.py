@@ -35,8 +35,7 @@ def overlay_colour(number: int) -> QColor:
 class _Overlay:
     label: str
     points: dict[str, tuple[np.ndarray, np.ndarray]]  # metric -> envelope points
-    items: dict[str, QGraphicsPathItem]
-    samples: list  # the legend entries
+    items: dict[str, QGraphicsPathItem]  # also their legend entries (curve_item.py)
 
 
 class RunOverlays:
@@ -61,14 +60,13 @@ class RunOverlays:
         self.hide(key)
         pen = pg.mkPen(overlay_colour(key), width=1.5, style=Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
-        points, items, samples = {}, {}, []
+        points, items = {}, {}
         for metric, plot in self._plots.items():
             points[metric] = Envelope().points(history.epochs.copy(), history[metric].copy())
             item = add_curve(plot, pen, label, label)
             item.setZValue(-1)  # behind the live curves
             items[metric] = item
-            samples.append((plot, item))
-        self._overlays[key] = _Overlay(label, points, items, samples)
+        self._overlays[key] = _Overlay(label, points, items)
         self._draw(self._overlays[key])
         self._update_extent()
 
@@ -78,8 +76,7 @@ class RunOverlays:
             return
         for metric, item in overlay.items.items():
             self._plots[metric].vb.removeItem(item)
-        for plot, sample in overlay.samples:
-            plot.legend.removeItem(sample)
+            self._plots[metric].legend.removeItem(item)
         self._update_extent()
 
     def set_log(self, log: bool) -> None:
