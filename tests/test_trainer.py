@@ -62,6 +62,25 @@ def test_defaults_learn_penguins(penguins):
         assert np.array_equal(trainer.history[name], getattr(stats, name).astype(np.float32))
 
 
+@pytest.mark.parametrize("batch_size", [0, 16, 10, 10_000])
+def test_an_epochs_training_figures_cover_every_row_once(data, batch_size):
+    """The training loss and accuracy of an epoch are over all its rows, each batch
+    weighted by its size (the last one is short). With the optimizer's step disabled
+    the weights stay, so they must equal the loss and accuracy of the whole set."""
+    trainer = make(data, batch_size=batch_size)
+    n = len(data.train_y)
+    assert batch_size in (0, 10_000) or n % batch_size  # a short last batch
+    trainer.optimizer.step = lambda: None
+    stats = trainer.run(2)
+    with torch.no_grad():
+        logits = trainer.model(torch.as_tensor(data.train_x, dtype=torch.float32))
+    labels = torch.as_tensor(data.train_y)
+    loss = nn.functional.cross_entropy(logits, labels).item()
+    accuracy = (logits.argmax(1) == labels).float().mean().item()
+    assert stats.train_loss == pytest.approx([loss, loss], rel=1e-5)
+    assert stats.train_accuracy == pytest.approx([accuracy, accuracy], abs=1e-6)
+
+
 def test_trainer_refuses_a_spec_that_does_not_fit(data):
     with pytest.raises(SpecError, match="n_inputs"):
         make(data, NetworkSpec(5, 3))
