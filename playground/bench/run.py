@@ -6,6 +6,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 
 from playground.bench import redraw, scale, startup, throughput
 from playground.bench.harness import close_window, open_window
@@ -64,32 +65,29 @@ def _window_measures(results, sizes, app, window, spec, base, data, log) -> None
     # Batch 16 is ten times slower an epoch (~160 s a run here): fewer rounds of it.
     for label, batch, epochs, rounds in (("full_batch", 0, sizes.epochs, sizes.rounds),
                                          ("batch16", 16, sizes.epochs_batch16,
-                                          min(sizes.rounds, 2))):
+                                          min(sizes.rounds, 3))):
         config = replace(base, batch_size=batch, epochs=epochs)
-        bare = eps = fps = headless = 0.0
-        # Rounds of bare, window (and playground train) in turn, the fastest run of each:
-        # another program on the machine can only slow a run down, and it drifts over
-        # minutes, so interleaving keeps it from favouring whichever ran first.
-        for r in range(rounds):
-            log(f"Throughput, {label} (round {r + 1} of {rounds}): bare loop…")
-            bare = max(bare, throughput.best_bare_loop(data, spec, config, epochs))
-            log(f"Throughput, {label}: the window…")
-            window_eps, window_fps = throughput.in_window(app, window, spec, config)
-            if window_eps > eps:
-                eps, fps = window_eps, window_fps
-            if batch == 0:
-                log("Throughput, full batch: playground train…")
-                headless = max(headless, throughput.headless(data, spec, config, epochs))
+        measures = {"bare": partial(throughput.best_bare_loop, data, spec, config, epochs),
+                    "window": partial(throughput.in_window, app, window, spec, config)}
+        if batch == 0:
+            measures["train"] = partial(throughput.headless, data, spec, config, epochs)
+        runs = _interleaved(measures, rounds, lambda r, name, label=label, rounds=rounds: log(
+            f"Throughput, {label} (round {r + 1} of {rounds}): {_NAMES[name]}…"))
+        bare, (eps, fps), ratios = _median_round(runs["bare"], runs["window"])
         results[f"bare_epochs_per_second_{label}"] = bare
         results[f"window_epochs_per_second_{label}"] = eps
         results[f"throughput_ratio_{label}"] = eps / bare
+        results[f"throughput_ratios_{label}"] = ratios
         results[f"updates_per_second_{label}"] = fps
-        log(f"  bare {bare:,.0f} epochs/s, window {eps:,.0f} epochs/s ({eps / bare:.3f}), "
-            f"{fps:.1f} window updates/s")
+        log(f"  bare {bare:,.0f} epochs/s, window {eps:,.0f} epochs/s ({eps / bare:.3f}, "
+            f"rounds {_listed(ratios)}), {fps:.1f} window updates/s")
         if batch == 0:
+            hbare, headless, hratios = _median_round(runs["bare"], runs["train"])
             results["headless_epochs_per_second"] = headless
-            results["headless_throughput_ratio"] = headless / bare
-            log(f"  playground train {headless:,.0f} epochs/s ({headless / bare:.3f})")
+            results["headless_throughput_ratio"] = headless / hbare
+            results["headless_throughput_ratios"] = hratios
+            log(f"  playground train {headless:,.0f} epochs/s ({headless / hbare:.3f}, "
+                f"rounds {_listed(hratios)})")
     results["updates_per_second"] = results["updates_per_second_full_batch"]
 
     log("Responsiveness…")
@@ -136,26 +134,60 @@ def _scale_measures(results, sizes, log, window: bool = True) -> None:
         log(f"Scale on {dev}: {sizes.scale_rows:,} rows, {epochs} epochs…")
         dataset, sspec, sconfig = scale.scale_setup(sizes.scale_rows, epochs, dev)
         sdata = prepare(dataset, sconfig.val_fraction, sconfig.seed)
-        bare = eps = 0.0
-        swindow = None
+        opened = []  # (app, window) for this data set, made when first needed
+
+        def in_window(dataset=dataset, sspec=sspec, sconfig=sconfig, opened=opened):
+            if not opened:
+                opened.extend(open_window(dataset))
+            return throughput.in_window(*opened, sspec, sconfig)[0]
+
+        measures = {"bare": partial(throughput.best_bare_loop, sdata, sspec, sconfig, epochs),
+                    "window": in_window if window else
+                    partial(throughput.headless, sdata, sspec, sconfig, epochs)}
         try:
-            for _ in range(min(sizes.rounds, 3)):  # interleaved, the fastest of each (above)
-                bare = max(bare, throughput.best_bare_loop(sdata, sspec, sconfig, epochs))
-                if window:
-                    if swindow is None:
-                        app, swindow = open_window(dataset)
-                    eps = max(eps, throughput.in_window(app, swindow, sspec, sconfig)[0])
-                else:
-                    eps = max(eps, throughput.headless(sdata, sspec, sconfig, epochs))
+            runs = _interleaved(measures, min(sizes.rounds, 3))
         finally:
-            if swindow is not None:
-                close_window(swindow)
+            if opened:
+                close_window(opened[1])
+        bare, eps, ratios = _median_round(runs["bare"], runs["window"])
         rows = len(sdata.train_y)
         results[key] = eps * rows
         results[f"scale_{dev}_epochs_per_second"] = eps
         results[f"scale_{dev}_bare_samples_per_second"] = bare * rows
         results[f"scale_{dev}_ratio"] = eps / bare
-        log(f"  bare {bare * rows:,.0f} samples/s, app {eps * rows:,.0f} ({eps / bare:.3f})")
+        results[f"scale_{dev}_ratios"] = ratios
+        log(f"  bare {bare * rows:,.0f} samples/s, app {eps * rows:,.0f} ({eps / bare:.3f}, "
+            f"rounds {_listed(ratios)})")
+
+
+_NAMES = {"bare": "bare loop", "window": "the window", "train": "playground train"}
+
+
+def _interleaved(measures: dict, rounds: int, log=lambda r, name: None) -> dict[str, list]:
+    """Each measure once a round, in turn; every other round in the reverse order. The
+    machine's speed drifts by ±20 % over minutes, both ways: measures taken side by side
+    share its phase, and reversing the order cancels a steady drift within a round."""
+    runs: dict[str, list] = {name: [] for name in measures}
+    for r in range(rounds):
+        for name in (list(measures) if r % 2 == 0 else list(measures)[::-1]):
+            log(r, name)
+            runs[name].append(measures[name]())
+    return runs
+
+
+def _median_round(bares: list[float], apps: list) -> tuple[float, object, list[float]]:
+    """(bare, app, every round's ratio) of the round whose app / bare ratio is the median
+    (the lower one for an even count). Each round's ratio compares two runs made side by
+    side; the fastest of each would pair runs from different phases of the machine.
+    `apps` holds epochs per second, or tuples that start with them."""
+    ratios = [(a[0] if isinstance(a, tuple) else a) / b for a, b in zip(apps, bares,
+                                                                       strict=True)]
+    middle = sorted(range(len(ratios)), key=ratios.__getitem__)[(len(ratios) - 1) // 2]
+    return bares[middle], apps[middle], ratios
+
+
+def _listed(ratios: list[float]) -> str:
+    return " ".join(f"{v:.2f}" for v in sorted(ratios))
 
 
 def run_headless(quick: bool, log=print) -> dict:
@@ -222,7 +254,14 @@ def _scale_rows(r: dict) -> list[str]:
         lines.append(_row(f"scale 1M×32, 3×256, b4096, {dev.upper()}{path}", value,
                           "≥ 0.90" if sps is not None else "no device",
                           None if sps is None else ratio >= 0.9))
+        lines += _rounds_row(r, f"scale_{dev}_ratios")
     return lines
+
+
+def _rounds_row(r: dict, key: str) -> list[str]:
+    """Every round's ratio, smallest first (the row above is their median)."""
+    ratios = r.get(key)
+    return [_row("  its rounds (the median above)", _listed(ratios))] if ratios else []
 
 
 def table(r: dict) -> str:
@@ -235,6 +274,7 @@ def table(r: dict) -> str:
                          f"{ratio:.3f} ({r[f'window_epochs_per_second_{label}']:,.0f}/"
                          f"{r[f'bare_epochs_per_second_{label}']:,.0f} ep/s)", "≥ 0.90",
                          ratio >= 0.9))
+        lines += _rounds_row(r, f"throughput_ratios_{label}")
         fps = r[f"updates_per_second_{label}"]
         lines.append(_row(f"  window updates while training, {name}", f"{fps:.1f} /s", "≥ 10",
                          fps >= 10))
@@ -242,6 +282,7 @@ def table(r: dict) -> str:
     lines.append(_row("throughput ratio, playground train / bare",
                      f"{h:.3f} ({r['headless_epochs_per_second']:,.0f} ep/s)", "≥ 0.97",
                      h >= 0.97))
+    lines += _rounds_row(r, "headless_throughput_ratios")
     lines.append(_row("GUI timer lateness p50 / p99 / max",
                      f"{r['lateness_p50_ms']:.1f} / {r['lateness_p99_ms']:.1f} / "
                      f"{r['lateness_max_ms']:.1f} ms", "p99 < 16 ms", r["lateness_p99_ms"] < 16))
