@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict = sub.add_parser("predict", help="classify one sample with a trained project")
     predict.add_argument("--model", required=True, metavar="FILE", help="a project file")
     predict.add_argument("values", nargs="+", metavar="V",
-                         help="feature values in the data set's order")
+                         help="feature values in the data set's order; a text feature "
+                              "takes its category by name")
     predict.add_argument("--json", action="store_true")
     bench = sub.add_parser("bench", help="measure speed and responsiveness")
     bench.add_argument("--quick", action="store_true", help="a reduced run of seconds")

@@ -81,6 +81,13 @@ def test_a_numeric_label_with_many_values_is_regression(capsys, tmp_path):
                          "--json")
     assert code == 0, err
     assert abs(last_json(out)["value"] - 240_000) < 40_000
+    # The garden by name, as in the file, gives the same prediction.
+    code, named, err = run(capsys, "predict", "--model", str(model), "120", "4", "yes",
+                           "--json")
+    assert code == 0, err
+    assert last_json(named)["value"] == last_json(out)["value"]
+    assert_usage_error(*run(capsys, "predict", "--model", str(model), "120", "4", "maybe"),
+                       "garden", "'maybe'", "no, yes")
 
 
 @pytest.mark.parametrize("make, args, why", [

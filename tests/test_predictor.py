@@ -143,3 +143,25 @@ def test_parse_input_returns_floats():
     features = (Feature("a"), Feature("b"))
     out = parse_input(["1.5", 2], features)
     assert out.dtype == np.float64 and out.tolist() == [1.5, 2.0]
+
+
+ISLANDS = (Feature("mass"), Feature("island=Biscoe", group="island", category="Biscoe"),
+           Feature("island=Dream", group="island", category="Dream"), Feature("depth"))
+
+
+@pytest.mark.parametrize("values", [["3.5", "Dream", 2], [3.5, " dream ", "2"],
+                                    [3.5, 0, 1, 2]])
+def test_a_one_hot_group_takes_its_category_or_a_number_per_column(values):
+    assert parse_input(values, ISLANDS).tolist() == [3.5, 0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("values, words", [
+    ([3.5, "Torgersen", 2], ["island", "'Torgersen'", "Biscoe, Dream"]),
+    ([3.5, 2], ["3 values", "mass, island (Biscoe | Dream), depth", "or 4 numbers"]),
+    ([3.5, 0, "x", 2], ["island=Dream", "'x'", "not a number"]),
+])
+def test_a_one_hot_group_says_what_it_accepts(values, words):
+    with pytest.raises(InputError) as error:
+        parse_input(values, ISLANDS)
+    for word in words:
+        assert word in str(error.value)

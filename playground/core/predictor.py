@@ -47,21 +47,77 @@ def range_warning(feature: Feature, value: float) -> str | None:
             f"({_fmt(low)}–{_fmt(high)}{unit}); the prediction is a guess")
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """One value a person gives: a feature's number, or a one-hot group's category."""
+
+    name: str
+    columns: tuple[int, ...]  # the feature columns it fills
+    categories: tuple[str, ...] = ()  # a one-hot group's, in its columns' order
+
+    def describe(self) -> str:
+        if not self.categories:
+            return self.name
+        return f"{self.name} ({' | '.join(self.categories)})"
+
+
+def _slots(features: Sequence[Feature]) -> list[_Slot]:
+    """Plain features each, and each one-hot group once, where its first column is."""
+    slots: list[_Slot] = []
+    groups: dict[str, int] = {}
+    for i, f in enumerate(features):
+        if not f.is_one_hot:
+            slots.append(_Slot(f.column, (i,)))
+        elif f.group in groups:
+            slot = slots[groups[f.group]]
+            slots[groups[f.group]] = _Slot(slot.name, (*slot.columns, i),
+                                           (*slot.categories, f.category))
+        else:
+            groups[f.group] = len(slots)
+            slots.append(_Slot(f.group, (i,), (f.category,)))
+    return slots
+
+
 def parse_input(values: Sequence, features: Sequence[Feature]) -> np.ndarray:
-    """Check and convert one input vector; the error names the feature at fault."""
-    if len(values) != len(features):
-        names = ", ".join(f.column for f in features)
-        raise InputError(f"expected {len(features)} values ({names}), got {len(values)}")
-    out = np.empty(len(features), dtype=np.float64)
-    for i, (value, feature) in enumerate(zip(values, features, strict=True)):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise InputError(f"{feature.column}: {value!r} is not a number") from None
-        if not math.isfinite(number):
-            raise InputError(f"{feature.column}: {value!r} is not a finite number")
-        out[i] = number
+    """Check and convert one input vector; the error names the feature at fault.
+
+    A one-hot group takes the name of its category (island: Biscoe) where a person
+    gives one value per original column; one number per column (0 or 1 for each
+    category) is accepted too."""
+    slots = _slots(features)
+    if len(values) != len(slots) and len(values) != len(features):
+        expected = f"{len(slots)} values ({', '.join(s.describe() for s in slots)})"
+        if len(slots) != len(features):
+            expected += f", or {len(features)} numbers, one per column"
+        raise InputError(f"expected {expected}, got {len(values)}")
+    if len(values) != len(slots):  # one number per column, one-hot columns included
+        slots = [_Slot(f.column, (i,)) for i, f in enumerate(features)]
+    out = np.zeros(len(features), dtype=np.float64)
+    for value, slot in zip(values, slots, strict=True):
+        if slot.categories:
+            out[slot.columns[_category_index(value, slot)]] = 1.0
+        else:
+            out[slot.columns[0]] = _number(value, slot.name)
     return out
+
+
+def _category_index(value, slot: _Slot) -> int:
+    text = str(value).strip()
+    for exact in (True, False):  # an exact match first, then ignoring case
+        for i, category in enumerate(slot.categories):
+            if category == text if exact else category.casefold() == text.casefold():
+                return i
+    raise InputError(f"{slot.name}: {value!r} is not one of {', '.join(slot.categories)}")
+
+
+def _number(value, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise InputError(f"{name}: {value!r} is not a finite number")
+    return number
 
 
 @dataclass(frozen=True, eq=False)
