@@ -1,11 +1,14 @@
 """The Learn panel: every lesson points at a real place in the window and highlights it."""
 
+from dataclasses import replace
 from fnmatch import fnmatchcase
 
 from PySide6.QtWidgets import QWidget
 from test_window import window  # noqa: F401
 
-from playground.core.lessons import LESSONS, Lesson
+from playground.core.dataset import Feature
+from playground.core.lessons import LESSONS, PENGUIN_WORDS, Lesson, words_for
+from playground.core.toy_data import make_toy
 
 CONCEPTS = {"features", "weights", "activations", "layers", "softmax", "loss", "gradient",
             "epochs", "batches", "validation", "gpu"}
@@ -58,4 +61,46 @@ def test_lessons_speak_of_the_network_as_it_is(qtbot, window):  # noqa: F811
     split = window._split
     assert f"{len(split.train_y)} penguins train the network; {len(split.val_y)} check it" \
         in panel.text.toPlainText()
+    qtbot.waitUntil(lambda: not panel.highlight.isVisible(), timeout=5_000)
+
+
+def test_the_lessons_words_follow_the_data_set(penguins):
+    assert words_for(penguins) == PENGUIN_WORDS  # the words used without a window
+    for lesson in LESSONS:  # every placeholder has its word
+        assert "{" not in lesson.text_for({}) and "}" not in lesson.text_for({}), lesson.key
+    xor = make_toy("xor", 0.1, 0, rows=200)
+    words = words_for(xor)
+    assert (words["rows"], words["class_noun"], words["classes"]) == ("samples", "class",
+                                                                        "classes")
+    for lesson in LESSONS:
+        text = lesson.text_for(words)
+        assert "penguin" not in text and "species" not in text, lesson.key
+    features = LESSONS[0].text_for(words)
+    assert f"its <b>features</b>: {words['feature_names']}." in features
+    assert " and " in words["feature_names"]
+
+
+def test_many_features_are_summed_up(penguins):
+    wide = replace(penguins, features=tuple(Feature(f"x{i}") for i in range(32)))
+    assert words_for(wide)["feature_names"] == "x0, x1, x2, x3, x4 and 27 more"
+    grouped = replace(penguins, features=(Feature("Area", "Area"),
+                                          Feature("garden=no", group="garden", category="no"),
+                                          Feature("garden=yes", group="garden",
+                                                  category="yes")))
+    assert words_for(grouped)["feature_names"] == "area and garden"
+
+
+def test_a_lesson_in_the_window_speaks_of_its_data_set(qtbot, window):  # noqa: F811
+    from test_dataset_switch import switch
+
+    panel = open_learn(qtbot, window)
+    panel.list.setCurrentRow(0)
+    assert "Each penguin is described" in panel.text.toPlainText()
+    switch(qtbot, window, "xor", 0.2)
+    panel = open_learn(qtbot, window)  # the views are made anew for another data set
+    window.insights.refresh()
+    panel.list.setCurrentRow(len(LESSONS) - 1)
+    panel.list.setCurrentRow(0)
+    assert "Each sample is described by a few numbers, its features: x" in \
+        panel.text.toPlainText()
     qtbot.waitUntil(lambda: not panel.highlight.isVisible(), timeout=5_000)

@@ -2,8 +2,9 @@
 place in the window where it can be seen and touched.
 
 `targets` are widget object names (shell-style patterns: "featureInput:*" is every
-feature's input). `now` is a line about the network as it is right now, filled
-from facts the window supplies (see `facts` in ui/learn_panel.py).
+feature's input). `text` speaks of the data set in the window ({rows}: penguins,
+or samples) and `now` is a line about the network as it is right now; both are
+filled from facts the window supplies (see `facts` in ui/learn_panel.py).
 """
 
 from __future__ import annotations
@@ -25,14 +26,45 @@ class Lesson:
         except (KeyError, ValueError, IndexError):  # a fact not known yet (no network)
             return ""
 
+    def text_for(self, facts: dict) -> str:
+        """The explanation in the words of the data set the facts describe."""
+        return self.text.format(**{**PENGUIN_WORDS, **facts})
+
+
+# The lessons' words for the built-in data set (and when no window supplies others).
+PENGUIN_WORDS = {
+    "row": "penguin", "rows": "penguins", "label_noun": "species", "class_noun": "species",
+    "classes": "species", "feature_names": "bill length, bill depth, flipper length and body mass",
+}
+LISTED_FEATURES = 6  # more are summed up as "and N more"
+
+
+def words_for(dataset) -> dict:
+    """The lessons' words for a data set: what one row is called, its features, what its
+    label and classes are. A regression set's lessons still explain classes (their
+    "now" lines say where regression differs)."""
+    row, label = dataset.nouns
+    names: list[str] = []
+    for f in dataset.features:  # a one-hot group is one feature to a person
+        name = f.group or (f.display[:1].lower() + f.display[1:] if f.display else f.column)
+        if name not in names:
+            names.append(name)
+    if len(names) > LISTED_FEATURES:
+        names = names[:LISTED_FEATURES - 1] + [f"{len(names) - LISTED_FEATURES + 1} more"]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    class_noun = "class" if dataset.is_regression else label
+    return {"row": row, "rows": f"{row}s", "label_noun": label, "class_noun": class_noun,
+            "classes": "species" if class_noun == "species" else "classes",
+            "feature_names": listed}
+
 
 LESSONS = (
     Lesson("features", "Features and labels",
-           "Each penguin is described by a few numbers, its <b>features</b>: bill length, "
-           "bill depth, flipper length and body mass. The <b>label</b> is what we want the "
-           "network to tell from them: the species. Training shows the network many "
-           "penguins whose label we know; afterwards it can guess the label of a penguin "
-           "it has never seen. Change a measurement and watch the prediction follow.",
+           "Each {row} is described by a few numbers, its <b>features</b>: {feature_names}. "
+           "The <b>label</b> is what we want the network to tell from them: the "
+           "{label_noun}. Training shows the network many {rows} whose label we know; "
+           "afterwards it can guess the label of a {row} it has never seen. Change a "
+           "feature's value and watch the prediction follow.",
            ("featureInput:*",),
            "This data set has {n_features} features and {label_text}."),
     Lesson("weights", "Weights and biases",
@@ -54,21 +86,21 @@ LESSONS = (
            "A <b>fully connected</b> (dense) layer joins every neuron of one column to every "
            "neuron of the next, so each hidden neuron can combine all features in its own "
            "way. More neurons or more layers let the network draw more complicated "
-           "boundaries between the species, at the price of more weights to learn. Add, "
+           "boundaries between the {classes}, at the price of more weights to learn. Add, "
            "remove and widen layers with the buttons and the cards.",
            ("addLayerButton", "removeLayerButton", "layerCard:*"),
            "Now: {layers} hidden layer(s)."),
     Lesson("softmax", "Softmax: scores become probabilities",
-           "The output layer gives one score per species. <b>Softmax</b> turns the scores "
-           "into probabilities: each is e to the power of its score, divided by the sum of "
-           "all of them, so they are positive and add up to 100 %. The predicted species is "
-           "the most probable one.",
+           "The output layer gives one score per {class_noun}. <b>Softmax</b> turns the "
+           "scores into probabilities: each is e to the power of its score, divided by the "
+           "sum of all of them, so they are positive and add up to 100 %. The predicted "
+           "{class_noun} is the most probable one.",
            ("probability:*", "predictedLabel"),
            "{softmax_text}"),
     Lesson("loss", "Loss: how wrong the network is",
            "The <b>loss</b> measures how far the predictions are from the truth. For "
            "classification it is the <b>cross-entropy</b>: −log of the probability the "
-           "network gave the true species, averaged over penguins. A confident right answer "
+           "network gave the true {class_noun}, averaged over {rows}. A confident right answer "
            "costs almost 0; a confident wrong one costs a lot. Training makes this curve go "
            "down.",
            ("lossPlot",),
@@ -83,26 +115,26 @@ LESSONS = (
            ("learningRateInput", "optimizerInput"),
            "The learning rate is {learning_rate:g}."),
     Lesson("epochs", "Epochs",
-           "One <b>epoch</b> is one pass over all the training penguins. Networks need many "
+           "One <b>epoch</b> is one pass over all the training {rows}. Networks need many "
            "epochs: each pass nudges the weights a little. Press Step to train exactly one "
            "epoch and watch the weights and the curves move; Train runs epoch after epoch.",
            ("stepButton", "trainButton", "epochLabel"),
            "Trained so far: {epoch:,} epochs."),
     Lesson("batches", "Batches",
-           "The gradient can be computed on all training penguins at once (one step per "
+           "The gradient can be computed on all training {rows} at once (one step per "
            "epoch) or on small <b>batches</b> of them (many smaller, noisier steps per "
            "epoch). Small batches often learn in fewer epochs, and they are how networks "
            "train on data too big to look at all at once.",
            ("batchSizeInput",),
            "{batch_text}"),
     Lesson("validation", "Training versus validation data",
-           "Some penguins are held back and never used to change the weights: the "
-           "<b>validation</b> set. If the network does well on the training penguins but "
+           "Some {rows} are held back and never used to change the weights: the "
+           "<b>validation</b> set. If the network does well on the training {rows} but "
            "worse on these, it has memorised instead of learned (<b>overfitting</b>). "
            "Compare the two curves; early stopping pauses when the validation loss stops "
            "improving.",
            ("accuracyPlot", "valFractionInput", "patienceInput"),
-           "{n_train} penguins train the network; {n_val} check it."),
+           "{n_train} {rows} train the network; {n_val} check it."),
     Lesson("gpu", "Why a GPU helps",
            "Training is mostly multiplying large tables of numbers. A <b>GPU</b> does "
            "thousands of these multiplications at once, so big networks on big data train "

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.lessons import LESSONS
+from playground.core.lessons import LESSONS, words_for
 from playground.ui import theme
 
 HIGHLIGHT_MS = 2500
@@ -93,6 +93,7 @@ class LearnPanel(QWidget):
         d = w.dataset
         regression = d.is_regression
         return {
+            **words_for(d),
             "n_features": d.n_features, "n_classes": d.n_classes,
             "label_text": (f"a number to predict, {d.label}: a regression task" if regression
                            else f"{d.n_classes} classes"),
@@ -125,8 +126,9 @@ class LearnPanel(QWidget):
         if not 0 <= row < len(LESSONS):
             return
         lesson = LESSONS[row]
-        now = lesson.now_text(self.facts()) if lesson.now else ""
-        self.text.setHtml(f"<h3>{lesson.title}</h3><p>{lesson.text}</p>" +
+        facts = self.facts()
+        now = lesson.now_text(facts) if lesson.now else ""
+        self.text.setHtml(f"<h3>{lesson.title}</h3><p>{lesson.text_for(facts)}</p>" +
                           (f"<p><i>{now}</i></p>" if now else "") +
                           "<p style='color:gray'>Highlighted in the window.</p>")
 
