@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 APP_ID = "io.github.nnplayground.Playground"  # reverse DNS: desktop file, icon, AppStream id
+# Project files (.pgproj), as resources/mime/<APP_ID>.xml declares them.
+PROJECT_MIME_TYPE = "application/vnd.nnplayground.project+zip"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 ENTRY_KEYS = {  # in the order they are written
@@ -27,6 +29,7 @@ ENTRY_KEYS = {  # in the order they are written
     # One main category (Education): two would list the app twice in some menus.
     "Categories": "Education;ArtificialIntelligence;",
     "Keywords": "neural;network;machine learning;deep learning;PyTorch;penguins;",
+    "MimeType": f"{PROJECT_MIME_TYPE};",
 }
 
 # The Desktop Entry spec: an argument holding any of these is quoted with double

@@ -196,12 +196,28 @@ def test_install_desktop_writes_the_entry_and_icons(data_home, capsys):
     for size in ICON_SIZES:
         assert f"icons/hicolor/{size}x{size}/apps/{APP_ID}.png" in files
     assert f"icons/hicolor/scalable/apps/{APP_ID}.svg" in files
+    assert f"mime/packages/{APP_ID}.xml" in files
     keys = read_entry((data_home / "applications" / f"{APP_ID}.desktop").read_text())
     command = desktop_entry.current_command()
     assert keys["Exec"] == " ".join(map(quote_exec_argument, command)) + " %f"
     assert keys["Icon"] == APP_ID
+    assert keys["MimeType"] == f"{desktop_entry.PROJECT_MIME_TYPE};"
     out = capsys.readouterr().out
-    assert "install-desktop --remove" in out
+    assert "install-desktop --remove" in out and ".pgproj" in out
+    assert "note:" not in out  # the caches were refreshed where the tools exist
+
+
+@pytest.mark.skipif(shutil.which("update-mime-database") is None
+                    or shutil.which("update-desktop-database") is None,
+                    reason="shared-mime-info or desktop-file-utils not installed")
+def test_installed_project_files_open_in_the_playground(data_home, capsys):
+    """The caches the desktop reads say: *.pgproj is a playground project, opened by
+    the playground's entry."""
+    assert main(["install-desktop"]) == 0
+    globs = (data_home / "mime" / "globs2").read_text()
+    assert f"{desktop_entry.PROJECT_MIME_TYPE}:*.pgproj" in globs
+    assert f"{desktop_entry.PROJECT_MIME_TYPE}=" \
+        f"{APP_ID}.desktop;" in (data_home / "applications" / "mimeinfo.cache").read_text()
 
 
 def test_install_desktop_remove_undoes_it(data_home, capsys):
@@ -210,10 +226,27 @@ def test_install_desktop_remove_undoes_it(data_home, capsys):
     someone_elses.write_text("[Desktop Entry]\n")
     assert main(["install-desktop"]) == 0
     assert main(["install-desktop", "--remove"]) == 0
-    assert installed(data_home) == {"applications/other.desktop"}
+    left = installed(data_home)
+    assert "applications/other.desktop" in left
+    # What is left is someone else's, or a cache that no longer mentions the playground.
+    for name in left:
+        assert b"nnplayground" not in (data_home / name).read_bytes(), name
     capsys.readouterr()
     assert main(["install-desktop", "--remove"]) == 0  # twice is not a mistake
     assert "Nothing to remove" in capsys.readouterr().out
+
+
+def test_the_project_mime_type_matches_the_entry_and_the_save_dialog():
+    from playground.ui.project_file import SUFFIX as PROJECT_SUFFIX
+
+    root = ET.parse(ROOT / "resources" / "mime" / f"{APP_ID}.xml").getroot()
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    kind = root.find("m:mime-type", ns)
+    assert kind.get("type") == desktop_entry.PROJECT_MIME_TYPE
+    assert kind.find("m:glob", ns).get("pattern") == f"*{PROJECT_SUFFIX}"
+    assert kind.find("m:sub-class-of", ns).get("type") == "application/zip"
+    metainfo = ET.parse(PACKAGING / f"{APP_ID}.metainfo.xml").getroot()
+    assert metainfo.findtext("provides/mediatype") == desktop_entry.PROJECT_MIME_TYPE
 
 
 def test_install_desktop_defaults_to_local_share(monkeypatch, tmp_path, capsys):
@@ -284,7 +317,8 @@ def test_a_regular_install_carries_the_data_set_and_icons(tmp_path, monkeypatch)
                 installed[path.relative_to(ROOT / "resources").as_posix()] = target
     meta = json.loads((ROOT / "resources" / "penguins.json").read_text(encoding="utf-8"))
     needed = ["penguins.json", meta["file"], "icons/playground.svg",
-              *(f"icons/playground-{size}.png" for size in ICON_SIZES)]
+              *(f"icons/playground-{size}.png" for size in ICON_SIZES),
+              f"mime/{APP_ID}.xml"]
     for name in needed:
         assert name in installed, f"{name} is not installed by a regular install"
         folder = "share/neural-network-playground/resources"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 from playground.cli import UsageError
@@ -34,6 +36,9 @@ def installed_files(home: Path) -> dict[Path, Path | None]:
         files[hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png"] = (
             icons / f"playground-{size}.png")
     files[hicolor / "scalable" / "apps" / f"{APP_ID}.svg"] = icons / "playground.svg"
+    # The project file type: .pgproj files then open in the playground, with its icon.
+    files[home / "mime" / "packages" / f"{APP_ID}.xml"] = (
+        resources_dir() / "mime" / f"{APP_ID}.xml")
     return files
 
 
@@ -54,10 +59,10 @@ def run_install_desktop(args) -> int:
         except PlaygroundError:
             raise PlaygroundError(f"cannot write {target}: check that {home} is a "
                                   "folder you can write to") from None
-    # No cache to refresh: desktops watch applications/, and the entry has no MimeType
-    # for update-desktop-database to index.
-    print(f"Installed {home / 'applications' / f'{APP_ID}.desktop'} and "
-          f"{len(files) - 1} icons under {home / 'icons' / 'hicolor'}")
+    print(f"Installed {home / 'applications' / f'{APP_ID}.desktop'}, "
+          f"{len(files) - 2} icons under {home / 'icons' / 'hicolor'} and the project file "
+          f"type (.pgproj) under {home / 'mime'}")
+    _refresh_caches(home)
     print(f"The menu entry runs: {shlex.join(command)}")
     print(f"Undo with: {shlex.join(command)} install-desktop --remove")
     return 0
@@ -74,8 +79,31 @@ def _remove(home: Path, files: dict[Path, Path | None]) -> int:
         except OSError as e:
             raise PlaygroundError(f"cannot remove {target}: {e.strerror}") from None
     if removed:
-        print(f"Removed the menu entry and icons from {home} ({removed} files)")
+        print(f"Removed the menu entry, icons and project file type from {home} "
+              f"({removed} files)")
+        _refresh_caches(home)
     else:
         print(f"Nothing to remove: no playground menu entry in {home}")
     return 0
 
+
+
+def _refresh_caches(home: Path) -> None:
+    """Re-index the file types and which application opens them, as the shared-mime-info
+    and desktop-entry specs ask after a change. Desktops without these tools read the
+    files directly, so a missing or failing tool is a note, not an error."""
+    for tool, folder in (("update-mime-database", home / "mime"),
+                         ("update-desktop-database", home / "applications")):
+        if shutil.which(tool) is None or not folder.is_dir():
+            continue
+        try:
+            done = subprocess.run([tool, str(folder)], capture_output=True, text=True,
+                                  timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            print(f"note: {tool} did not run ({e}); the desktop may need a new login to "
+                  "see the change")
+            continue
+        if done.returncode != 0:
+            reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            print(f"note: {tool} failed ({reason}); the desktop may need a new login to "
+                  "see the change")
