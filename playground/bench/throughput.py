@@ -61,13 +61,13 @@ def responsiveness(app, window, spec, config, seconds: float) -> dict:
     timer.setInterval(5)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     window.toggle_training()
-    wait_until(app, lambda: window.controller.running, 30)
+    wait_until(app, lambda: window.controller.running, 30, window)
     timer.start()
     end = time.perf_counter() + seconds
     wait_until(app, lambda: time.perf_counter() > end, seconds + 30)
     timer.stop()
     window.toggle_training()
-    wait_until(app, lambda: not window.controller.running, 30)
+    wait_until(app, lambda: not window.controller.running, 30, window)
     late = np.maximum(np.diff(np.array(ticks)) - 0.005, 0.0) * 1000
     return {"lateness_p50_ms": float(np.percentile(late, 50)),
             "lateness_p99_ms": float(np.percentile(late, 99)),
@@ -113,10 +113,10 @@ def memory_growth(app, window, spec, config, warmup: int) -> float:
 
     prepare_run(app, window, spec, config)
     window.toggle_training()
-    wait_until(app, lambda: window.epoch >= warmup, 600)
+    wait_until(app, lambda: window.epoch >= warmup, 600, window)
     before = resident_mb()
     wait_until(app, lambda: window.epoch >= config.epochs and not window.controller.running,
-               3600)
+               3600, window)
     return resident_mb() - before
 
 
