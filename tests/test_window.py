@@ -292,6 +292,39 @@ class _LeftClick:
         pass
 
 
+def test_no_python_runs_for_the_main_window_s_repaints(window):
+    """A paintEvent override would be an entry into Python (the GIL, taken from the
+    training thread) for every repaint; the first network waits for the first frame
+    through a filter on the native window that removes itself."""
+    from playground.ui import first_paint
+    from playground.ui.main_window import MainWindow
+
+    assert "paintEvent" not in vars(MainWindow)
+    assert window.snapshot is not None  # built after the first frame
+    assert not window.windowHandle().findChildren(first_paint._FirstExpose)
+
+
+def test_plots_paint_without_python_and_keep_their_transform_current(qtbot, window):
+    """Qt paints the plots itself (no Python paintEvent, so no GIL while painting); the
+    view boxes then apply a new range or size at once, not before a paint."""
+    from PySide6.QtWidgets import QGraphicsView
+
+    from playground.ui.plot_view import PlotView
+
+    assert PlotView.paintEvent is QGraphicsView.paintEvent
+    for widget in (window.plots.loss_plot, window.plots.accuracy_plot):
+        vb = widget.getPlotItem().vb
+        widget.setXRange(0, 100, padding=0)  # accuracy follows loss: linked x axes
+        widget.setYRange(0, 2, padding=0)
+        m = vb.childGroup.transform()  # read directly: mapToView would update it first
+        assert m.m11() == pytest.approx(vb.rect().width() / 100)
+        assert m.m22() == pytest.approx(-vb.rect().height() / 2)
+        width = vb.rect().width()
+        window.resize(window.width() + 120, window.height())
+        qtbot.waitUntil(lambda vb=vb, width=width: vb.rect().width() != width, timeout=5_000)
+        assert vb.childGroup.transform().m11() == pytest.approx(vb.rect().width() / 100)
+
+
 def test_legend_hides_its_curve_and_a_right_click_offers_the_exports(window):
     plots = window.plots
     legend = plots.loss_plot.getPlotItem().legend
@@ -301,10 +334,13 @@ def test_legend_hides_its_curve_and_a_right_click_offers_the_exports(window):
     assert "validation" in sample.toolTip()
     curve = plots.curves["val_loss"]
     assert curve.isVisible()
+    line, eye = sample.childItems()
+    assert line.pen() == curve.pen() and line.isVisible() and not eye.isVisible()
     sample.mouseClickEvent(_LeftClick())
     assert not curve.isVisible() and plots.curves["train_loss"].isVisible()
+    assert not line.isVisible() and eye.isVisible()  # the crossed-out eye
     sample.mouseClickEvent(_LeftClick())
-    assert curve.isVisible()
+    assert curve.isVisible() and line.isVisible() and not eye.isVisible()
     # A new point dirties the curve's own data rectangle only, so the axes, title and
     # legend are not repainted (nor their Python paint methods called) every frame.
     epochs = np.arange(1, 6)
@@ -315,7 +351,12 @@ def test_legend_hides_its_curve_and_a_right_click_offers_the_exports(window):
         assert curve.boundingRect() == QRectF(1, 0.5, 4, 0.5), name
     plot = plots.loss_plot.getPlotItem()
     cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
-    assert plot.getAxis("left").cacheMode() == cached == sample.cacheMode()
+    assert plot.getAxis("left").cacheMode() == cached
+    # Items that draw nothing themselves are skipped by Qt's painting (no Python calls).
+    empty = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    for item in (plot, plot.vb, legend, plot.titleLabel, _label, sample):
+        assert item.flags() & empty, item
+    assert not plot.getAxis("left").flags() & empty
     # pyqtgraph's own menu (ranges, transforms) would fight the plots' own axes.
     assert plots.loss_plot.getPlotItem().vb.menu is None
     assert plots.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu

@@ -9,8 +9,15 @@ costs 2 ms each to build at start-up, and its click toggled nothing visible.)
 from __future__ import annotations
 
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
+from pyqtgraph.icons import invisibleEye
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+)
 
 
 class CurveItem(QGraphicsPathItem):
@@ -27,11 +34,36 @@ def add_curve(plot: pg.PlotItem, pen: QPen, name: str, tooltip: str = "") -> Cur
     a legend entry `name`."""
     item = CurveItem(pen, tooltip)
     plot.vb.addItem(item, ignoreBounds=True)
-    plot.legend.addItem(item, name)
+    plot.legend.addItem(CurveSample(item), name)
     sample, label = plot.legend.items[-1]
     sample.setToolTip(f"Click to hide or show the {name} curve")
-    keep_painted(sample, label)
+    paints_nothing(label)  # its text is a child item (C++)
     return item
+
+
+class CurveSample(ItemSample):
+    """A legend sample shown by C++ child items: the curve's line, or pyqtgraph's
+    crossed-out eye while the curve is hidden. pyqtgraph's sample paints in Python,
+    and Qt calls its Python boundingRect at every paint of the plot (about 12 calls
+    a frame), each taking the GIL from training."""
+
+    def __init__(self, curve: CurveItem) -> None:
+        super().__init__(curve)
+        paints_nothing(self)
+        self._line = QGraphicsLineItem(0, 11, 20, 11, self)
+        self._line.setPen(curve.opts["pen"])
+        self._eye = QGraphicsPixmapItem(invisibleEye.qicon.pixmap(18, 18), self)
+        self._eye.setPos(1, 1)
+        self.show_state()
+
+    def mouseClickEvent(self, event) -> None:  # noqa: N802 (pyqtgraph's name)
+        super().mouseClickEvent(event)  # shows or hides the curve
+        self.show_state()
+
+    def show_state(self) -> None:
+        shown = self.item.isVisible()
+        self._line.setVisible(shown)
+        self._eye.setVisible(not shown)
 
 
 def keep_painted(*items) -> None:
@@ -40,3 +72,12 @@ def keep_painted(*items) -> None:
     their Python paint methods (each such call is GIL time taken from training)."""
     for item in items:
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def paints_nothing(*items) -> None:
+    """Mark pyqtgraph containers that draw nothing themselves (a plot item, its view box
+    without a border, a legend without a frame, a label whose text is a child item).
+    Qt then skips them when painting: it would call their Python boundingRect for each
+    paint (about 40 calls a frame over both plots), taking the GIL from training."""
+    for item in items:
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)

@@ -19,6 +19,7 @@ from playground.core.split import prepare
 from playground.ui import main_thread_gc, theme
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
+from playground.ui.first_paint import after_first_paint
 from playground.ui.frame_budget import FrameBudget
 from playground.ui.insight_views import InsightViews
 from playground.ui.network_editor import NetworkEditor
@@ -80,7 +81,6 @@ class MainWindow(QMainWindow):
         self.controls.name_rows(self.dataset.nouns[0])
         self.controls.liveChanged.connect(self._on_live_changed)
         self.plots = TrainingPlots()
-        self.plots.set_paint_cost_sink(self.budget.record)
         self.prediction = self._make_prediction_panel()
         self.docks = {
             "prediction": self._dock("Prediction", "predictionDock", self.prediction,
@@ -294,13 +294,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._started:  # in case no paint arrives (e.g. a minimized start)
-            QTimer.singleShot(500, self.activate_now)
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if not self._started:  # right after the first frame is on screen
-            QTimer.singleShot(0, self.activate_now)
+        if not self._started:
+            after_first_paint(self, self.activate_now)  # right after the first frame
+            QTimer.singleShot(500, self.activate_now)  # in case no paint arrives (minimized)
 
     @Slot()
     def activate_now(self) -> None:

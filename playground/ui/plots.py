@@ -11,7 +11,6 @@ GIL hands every millisecond of that to the training thread as a wait.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,28 +28,9 @@ from playground.core.envelope import Envelope
 from playground.core.history import History
 from playground.core.nice_numbers import nice_ceiling
 from playground.ui import theme
-from playground.ui.curve_item import add_curve, keep_painted
+from playground.ui.curve_item import add_curve, keep_painted, paints_nothing
+from playground.ui.plot_view import PlotView
 from playground.ui.run_overlays import RunOverlays
-
-
-class TimedPlotWidget(pg.PlotWidget):
-    """A PlotWidget that reports how long each paint took (for the frame budget).
-
-    Without pyqtgraph's context menu: its range, transform and "Plot Options" entries
-    would fight the ranges and log axis this widget sets, and building it costs 3 ms
-    a plot at start-up. A right click offers the File ▸ Export entries instead.
-    """
-
-    paint_cost_sink = None
-
-    def __init__(self) -> None:
-        super().__init__(enableMenu=False)
-
-    def paintEvent(self, event) -> None:
-        start = time.perf_counter()
-        super().paintEvent(event)
-        if self.paint_cost_sink is not None:
-            self.paint_cost_sink(time.perf_counter() - start)
 
 
 class TrainingPlots(QWidget):
@@ -60,9 +40,9 @@ class TrainingPlots(QWidget):
         self.setMinimumHeight(150)  # the curves stay readable when the window is small
         pg.setConfigOptions(antialias=False, background=theme.window_background(),
                             foreground=theme.text())
-        self.loss_plot = TimedPlotWidget()
+        self.loss_plot = PlotView()
         self.loss_plot.setObjectName("lossPlot")
-        self.accuracy_plot = TimedPlotWidget()
+        self.accuracy_plot = PlotView()
         self.accuracy_plot.setObjectName("accuracyPlot")
         train_colour, val_colour = theme.positive(), theme.negative()
         self.curves = {}
@@ -72,8 +52,10 @@ class TrainingPlots(QWidget):
             plot.addLegend(offset=(-10, 10))
             plot.setMouseEnabled(x=False, y=False)  # follow the run; a drag would freeze it
             plot.hideButtons()
-            keep_painted(plot.getAxis("left"), plot.getAxis("bottom"), plot.legend,
-                         plot.titleLabel)
+            keep_painted(plot.getAxis("left"), plot.getAxis("bottom"))
+            # The view box has no border (pyqtgraph's default pen draws nothing) and the
+            # legend no frame: neither paints, nor do the plot item and its title label.
+            paints_nothing(plot, plot.vb, plot.legend, plot.titleLabel)
             # Width 0: Qt's one-pixel line at any zoom. A cosmetic pen of width 1 draws the
             # same, but QGraphicsPathItem widens its bounding rect by half a pen width in
             # data units (half a unit of loss or accuracy): each new point then dirtied
@@ -189,10 +171,6 @@ class TrainingPlots(QWidget):
     def hide_overlay(self, key: int) -> None:
         self.overlays.hide(key)
         self._update_ranges()
-
-    def set_paint_cost_sink(self, sink) -> None:
-        self.loss_plot.paint_cost_sink = sink
-        self.accuracy_plot.paint_cost_sink = sink
 
     def clear(self) -> None:
         self.history = History()
