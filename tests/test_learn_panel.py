@@ -87,7 +87,12 @@ def test_many_features_are_summed_up(penguins):
                                           Feature("garden=no", group="garden", category="no"),
                                           Feature("garden=yes", group="garden",
                                                   category="yes")))
-    assert words_for(grouped)["feature_names"] == "area and garden"
+    words = words_for(grouped)
+    assert words["feature_names"] == "area and garden"
+    assert (words["feature_count"], words["inputs_note"]) == (
+        2, " (3 input neurons: a text feature has one per category)")
+    named = replace(penguins, features=(Feature("a<b", "a<b"),), label="y&z")
+    assert words_for(named)["feature_names"] == "a&lt;b"  # the lessons are HTML
 
 
 def test_a_lesson_in_the_window_speaks_of_its_data_set(qtbot, window):  # noqa: F811

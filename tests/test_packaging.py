@@ -220,6 +220,19 @@ def test_installed_project_files_open_in_the_playground(data_home, capsys):
         f"{APP_ID}.desktop;" in (data_home / "applications" / "mimeinfo.cache").read_text()
 
 
+def test_install_desktop_without_shared_mime_info_says_what_to_do(data_home, capsys,
+                                                                  monkeypatch):
+    from playground.commands import install_desktop
+
+    real = shutil.which
+    monkeypatch.setattr(install_desktop.shutil, "which",
+                        lambda tool: None if tool == "update-mime-database" else real(tool))
+    assert main(["install-desktop"]) == 0
+    out = capsys.readouterr().out
+    assert "note: update-mime-database is not installed" in out and "shared-mime-info" in out
+    assert f"mime/packages/{APP_ID}.xml" in installed(data_home)  # ready for when it is
+
+
 def test_install_desktop_remove_undoes_it(data_home, capsys):
     (data_home / "applications").mkdir(parents=True)
     someone_elses = data_home / "applications" / "other.desktop"

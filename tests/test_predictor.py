@@ -156,7 +156,7 @@ def test_a_one_hot_group_takes_its_category_or_a_number_per_column(values):
 
 
 @pytest.mark.parametrize("values, words", [
-    ([3.5, "Torgersen", 2], ["island", "'Torgersen'", "Biscoe, Dream"]),
+    ([3.5, "Torgersen", 2], ["island", "'Torgersen'", "Biscoe, Dream", "or give 4 numbers"]),
     ([3.5, 2], ["3 values", "mass, island (Biscoe | Dream), depth", "or 4 numbers"]),
     ([3.5, 0, "x", 2], ["island=Dream", "'x'", "not a number"]),
 ])
@@ -165,3 +165,11 @@ def test_a_one_hot_group_says_what_it_accepts(values, words):
         parse_input(values, ISLANDS)
     for word in words:
         assert word in str(error.value)
+
+
+def test_a_one_category_group_takes_its_name_or_a_number():
+    features = (Feature("mass"), Feature("sex=male", group="sex", category="male"))
+    assert parse_input([3, "male"], features).tolist() == [3.0, 1.0]
+    assert parse_input([3, "0"], features).tolist() == [3.0, 0.0]
+    with pytest.raises(InputError, match="'female' is not one of male$"):
+        parse_input([3, "female"], features)

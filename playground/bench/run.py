@@ -22,7 +22,7 @@ class Sizes:
     scale_rows: int
     scale_epochs: int
     startup_repeats: int
-    rounds: int  # interleaved repeats of the shorter throughput measures (best of each)
+    rounds: int  # interleaved rounds of the throughput measures (their median ratio)
 
 
 FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5)
@@ -84,6 +84,7 @@ def _window_measures(results, sizes, app, window, spec, base, data, log) -> None
         if batch == 0:
             hbare, headless, hratios = _median_round(runs["bare"], runs["train"])
             results["headless_epochs_per_second"] = headless
+            results["headless_bare_epochs_per_second"] = hbare  # that round's bare loop
             results["headless_throughput_ratio"] = headless / hbare
             results["headless_throughput_ratios"] = hratios
             log(f"  playground train {headless:,.0f} epochs/s ({headless / hbare:.3f}, "

@@ -1,5 +1,6 @@
-"""`playground install-desktop [--remove]`: the desktop menu entry and icons for this
-installation, in the user's $XDG_DATA_HOME (XDG Base Directory spec)."""
+"""`playground install-desktop [--remove]`: the desktop menu entry, icons and project
+file type for this installation, in the user's $XDG_DATA_HOME (XDG Base Directory
+spec)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def run_install_desktop(args) -> int:
         return _remove(home, files)
     missing = [str(src) for src in files.values() if src is not None and not src.is_file()]
     if missing:
-        raise PlaygroundError(f"the application's icon {missing[0]} is missing; "
+        raise PlaygroundError(f"the application's file {missing[0]} is missing; "
                               "reinstall the playground")
     command = current_command()
     for target, source in files.items():
@@ -60,7 +61,7 @@ def run_install_desktop(args) -> int:
             raise PlaygroundError(f"cannot write {target}: check that {home} is a "
                                   "folder you can write to") from None
     print(f"Installed {home / 'applications' / f'{APP_ID}.desktop'}, "
-          f"{len(files) - 2} icons under {home / 'icons' / 'hicolor'} and the project file "
+          f"{len(ICON_SIZES) + 1} icons under {home / 'icons' / 'hicolor'} and the project file "
           f"type (.pgproj) under {home / 'mime'}")
     _refresh_caches(home)
     print(f"The menu entry runs: {shlex.join(command)}")
@@ -87,18 +88,24 @@ def _remove(home: Path, files: dict[Path, Path | None]) -> int:
     return 0
 
 
-
 def _refresh_caches(home: Path) -> None:
     """Re-index the file types and which application opens them, as the shared-mime-info
-    and desktop-entry specs ask after a change. Desktops without these tools read the
-    files directly, so a missing or failing tool is a note, not an error."""
+    and desktop-entry specs ask after a change. A missing or failing tool is a note, not
+    an error: the menu entry works without either. Without update-desktop-database the
+    desktop reads MimeType= from the entry itself; without update-mime-database it does
+    not know .pgproj files until the tool runs (package shared-mime-info)."""
     for tool, folder in (("update-mime-database", home / "mime"),
                          ("update-desktop-database", home / "applications")):
-        if shutil.which(tool) is None or not folder.is_dir():
+        if not folder.is_dir():
+            continue
+        if shutil.which(tool) is None:
+            if tool == "update-mime-database":
+                print(f"note: {tool} is not installed, so the desktop does not know .pgproj "
+                      f"files yet: install shared-mime-info, then run {tool} {folder}")
             continue
         try:
             done = subprocess.run([tool, str(folder)], capture_output=True, text=True,
-                                  timeout=60)
+                                  errors="replace", timeout=60)
         except (OSError, subprocess.TimeoutExpired) as e:
             print(f"note: {tool} did not run ({e}); the desktop may need a new login to "
                   "see the change")

@@ -9,6 +9,7 @@ filled from facts the window supplies (see `facts` in ui/learn_panel.py).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 
@@ -35,6 +36,7 @@ class Lesson:
 PENGUIN_WORDS = {
     "row": "penguin", "rows": "penguins", "label_noun": "species", "class_noun": "species",
     "classes": "species", "feature_names": "bill length, bill depth, flipper length and body mass",
+    "feature_count": 4, "inputs_note": "",
 }
 LISTED_FEATURES = 6  # more are summed up as "and N more"
 
@@ -43,19 +45,22 @@ def words_for(dataset) -> dict:
     """The lessons' words for a data set: what one row is called, its features, what its
     label and classes are. A regression set's lessons still explain classes (their
     "now" lines say where regression differs)."""
-    row, label = dataset.nouns
+    row, label = (html.escape(word) for word in dataset.nouns)  # the texts are HTML
     names: list[str] = []
     for f in dataset.features:  # a one-hot group is one feature to a person
         name = f.group or (f.display[:1].lower() + f.display[1:] if f.display else f.column)
-        if name not in names:
-            names.append(name)
+        if html.escape(name) not in names:
+            names.append(html.escape(name))
+    count = len(names)
+    inputs_note = "" if count == dataset.n_features else (
+        f" ({dataset.n_features} input neurons: a text feature has one per category)")
     if len(names) > LISTED_FEATURES:
         names = names[:LISTED_FEATURES - 1] + [f"{len(names) - LISTED_FEATURES + 1} more"]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     class_noun = "class" if dataset.is_regression else label
     return {"row": row, "rows": f"{row}s", "label_noun": label, "class_noun": class_noun,
             "classes": "species" if class_noun == "species" else "classes",
-            "feature_names": listed}
+            "feature_names": listed, "feature_count": count, "inputs_note": inputs_note}
 
 
 LESSONS = (
@@ -66,7 +71,7 @@ LESSONS = (
            "afterwards it can guess the label of a {row} it has never seen. Change a "
            "feature's value and watch the prediction follow.",
            ("featureInput:*",),
-           "This data set has {n_features} features and {label_text}."),
+           "This data set has {feature_count} features{inputs_note} and {label_text}."),
     Lesson("weights", "Weights and biases",
            "Every connection has a <b>weight</b>: how strongly, and in which direction, one "
            "neuron's output pushes the next. Blue lines are positive weights, orange "

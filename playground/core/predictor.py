@@ -94,20 +94,37 @@ def parse_input(values: Sequence, features: Sequence[Feature]) -> np.ndarray:
         slots = [_Slot(f.column, (i,)) for i, f in enumerate(features)]
     out = np.zeros(len(features), dtype=np.float64)
     for value, slot in zip(values, slots, strict=True):
-        if slot.categories:
-            out[slot.columns[_category_index(value, slot)]] = 1.0
-        else:
+        if not slot.categories:
             out[slot.columns[0]] = _number(value, slot.name)
+            continue
+        index = _category_index(value, slot)
+        if index is not None:
+            out[slot.columns[index]] = 1.0
+        elif len(slot.columns) == 1 and _is_number(value):  # a one-category group: 0 or 1
+            out[slot.columns[0]] = _number(value, slot.name)
+        else:
+            hint = f", or give {len(features)} numbers, one per column" \
+                if len(slots) != len(features) else ""
+            raise InputError(f"{slot.name}: {value!r} is not one of "
+                             f"{', '.join(slot.categories)}{hint}")
     return out
 
 
-def _category_index(value, slot: _Slot) -> int:
+def _is_number(value) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _category_index(value, slot: _Slot) -> int | None:
     text = str(value).strip()
     for exact in (True, False):  # an exact match first, then ignoring case
         for i, category in enumerate(slot.categories):
             if category == text if exact else category.casefold() == text.casefold():
                 return i
-    raise InputError(f"{slot.name}: {value!r} is not one of {', '.join(slot.categories)}")
+    return None
 
 
 def _number(value, name: str) -> float:

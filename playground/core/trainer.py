@@ -245,7 +245,8 @@ class Trainer:
             loss.backward()
             self.optimizer.step()
             losses.append(loss)
-            outputs.append(out)
+            if not self.regression:
+                outputs.append(out)
         model.eval()
         with torch.inference_mode():
             train_loss = _batch_mean(losses, n, batch)

@@ -45,15 +45,15 @@ class CurveSample(ItemSample):
     """A legend sample shown by C++ child items: the curve's line, or pyqtgraph's
     crossed-out eye while the curve is hidden. pyqtgraph's sample paints in Python,
     and Qt calls its Python boundingRect at every paint of the plot (about 12 calls
-    a frame), each taking the GIL from training."""
+    a frame), each taking the GIL from training. It shows the curve's visibility as
+    its own clicks set it (nothing else hides the live curves)."""
 
     def __init__(self, curve: CurveItem) -> None:
         super().__init__(curve)
         paints_nothing(self)
         self._line = QGraphicsLineItem(0, 11, 20, 11, self)
         self._line.setPen(curve.opts["pen"])
-        self._eye = QGraphicsPixmapItem(invisibleEye.qicon.pixmap(18, 18), self)
-        self._eye.setPos(1, 1)
+        self._eye: QGraphicsPixmapItem | None = None  # made when first needed: an SVG
         self.show_state()
 
     def mouseClickEvent(self, event) -> None:  # noqa: N802 (pyqtgraph's name)
@@ -63,13 +63,17 @@ class CurveSample(ItemSample):
     def show_state(self) -> None:
         shown = self.item.isVisible()
         self._line.setVisible(shown)
-        self._eye.setVisible(not shown)
+        if not shown and self._eye is None:  # rendering it at start-up cost ~ms a sample
+            self._eye = QGraphicsPixmapItem(invisibleEye.qicon.pixmap(18, 18), self)
+            self._eye.setPos(1, 1)
+        if self._eye is not None:
+            self._eye.setVisible(not shown)
 
 
 def keep_painted(*items) -> None:
-    """Keep pyqtgraph items that rarely change (axes, legend, title) as pixmaps until
-    they do: a curve's new points then repaint them from the pixmap, without calling
-    their Python paint methods (each such call is GIL time taken from training)."""
+    """Keep pyqtgraph items that rarely change (the axes) as pixmaps until they do: a
+    curve's new points then repaint them from the pixmap, without calling their Python
+    paint methods (each such call is GIL time taken from training)."""
     for item in items:
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 

@@ -4,7 +4,7 @@ Python's GIL is shared by the training thread and the GUI thread: every
 millisecond the GUI spends in Python per frame is taken from training, and
 more, because each entry into Python is a GIL handoff. Measured here: a frame
 costs the training thread three to four times the Python time of the window's
-update, which is what the budget measures (painting runs without Python). The
+redraw, which is what the budget measures (painting runs without Python). The
 budget keeps that Python time to 1.5 % of the wall time, so the whole cost to
 about 5 %, by stretching the interval between frames (1 ms frames → at most 15
 frames a second), but never below 10 frames a second. The training thread

@@ -3,6 +3,7 @@ in the window where that concept can be seen and touched."""
 
 from __future__ import annotations
 
+import html
 import math
 from fnmatch import fnmatchcase
 
@@ -84,7 +85,7 @@ class LearnPanel(QWidget):
         self._show_text(self.list.currentRow())
 
     def facts(self) -> dict:
-        """What the lessons' "now" lines may mention, from the window as it is."""
+        """What the lessons' texts and "now" lines mention, from the window as it is."""
         w, s = self.window, self._state
         config = w.controls.config()
         batch = config.batch_size
@@ -92,17 +93,18 @@ class LearnPanel(QWidget):
         val_loss = w.plots.history.last("val_loss")
         d = w.dataset
         regression = d.is_regression
+        label = html.escape(d.label)  # the lessons are HTML; the name comes from a file
         return {
             **words_for(d),
             "n_features": d.n_features, "n_classes": d.n_classes,
-            "label_text": (f"a number to predict, {d.label}: a regression task" if regression
+            "label_text": (f"a number to predict, {label}: a regression task" if regression
                            else f"{d.n_classes} classes"),
             # The lessons tell classification; a regression set says where it differs.
             "softmax_text": ("This data set is a regression: no softmax here. The one output "
                              "neuron is linear, and its weighted sum is the predicted "
-                             f"{d.label}." if regression else ""),
+                             f"{label}." if regression else ""),
             "loss_text": ("For regression, as here, the loss is the mean squared error "
-                          f"between the predicted and the true {d.label} (standardized), "
+                          f"between the predicted and the true {label} (standardized), "
                           "and the second plot shows R² instead of accuracy. "
                           if regression else ""),
             "parameters": w.spec.parameter_count(), "layers": len(w.spec.hidden),

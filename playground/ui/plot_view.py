@@ -7,6 +7,8 @@ from the training thread. PlotView uses Qt's own paintEvent instead. That
 override had one job, to let each view box apply a new range to its transform
 just before painting (pyqtgraph defers it until then); EagerViewBox applies it
 when the range or size changes, which is rare here: the axes grow in nice steps.
+The same signal also serves auto-ranging and pg.TextItem: the plots use neither
+(their ranges are set by TrainingPlots), and must not start to.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ class EagerViewBox(pg.ViewBox):
     @_matrixNeedsUpdate.setter
     def _matrixNeedsUpdate(self, out_of_date: bool) -> None:  # noqa: N802
         self.__dict__["_matrix_out_of_date"] = out_of_date
-        if out_of_date and "childGroup" in self.__dict__:  # not while being built
-            self.updateMatrix()  # sets the flag back to False once it has a size
+        # Not while being built, nor before the layout gives it a size (a resize then
+        # marks it out of date again); updateMatrix sets the flag back to False.
+        if out_of_date and "childGroup" in self.__dict__ and not self.rect().isEmpty():
+            self.updateMatrix()
 
 
 class PlotView(pg.PlotWidget):

@@ -102,7 +102,9 @@ class TrainingPlots(QWidget):
             line.hide()
             widget.addItem(line, ignoreBounds=True)
             self._cursor_lines.append(line)
-            widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+            # Each plot has its own scene, with its plot item at (0, 0): say which one.
+            widget.scene().sigMouseMoved.connect(
+                lambda pos, widget=widget: self._on_mouse_moved(widget, pos))
 
     def set_task(self, regression: bool) -> None:
         """Classification is scored by accuracy; regression by R² (1 is a perfect fit)."""
@@ -185,15 +187,12 @@ class TrainingPlots(QWidget):
         self._ranges = None
         self.redraw()
 
-    @Slot(object)
-    def _on_mouse_moved(self, pos) -> None:
+    def _on_mouse_moved(self, widget, pos) -> None:
         h = self.history
-        for widget in (self.loss_plot, self.accuracy_plot):
-            if widget.sceneBoundingRect().contains(pos):
-                epoch = widget.getPlotItem().vb.mapSceneToView(pos).x()
-                break
-        else:
+        vb = widget.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(pos):
             return
+        epoch = vb.mapSceneToView(pos).x()
         if not len(h):
             return
         i = int(np.clip(np.searchsorted(h.epochs, epoch), 0, len(h) - 1))
