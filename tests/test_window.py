@@ -325,6 +325,25 @@ def test_plots_paint_without_python_and_keep_their_transform_current(qtbot, wind
         assert vb.childGroup.transform().m11() == pytest.approx(vb.rect().width() / 100)
 
 
+def test_the_hover_readout_reads_the_plot_under_the_mouse(window):
+    plots = window.plots
+    plots.history.extend(np.arange(1, 101), **{name: np.linspace(1.0, 0.5, 100,
+                                                                 dtype=np.float32)
+                                              for name in plots.curves})
+    plots.redraw()
+    plots.accuracy_plot.setXRange(0, 200, padding=0)  # linked: the loss plot follows
+    for widget in (plots.loss_plot, plots.accuracy_plot):
+        vb = widget.getPlotItem().vb
+        pos = vb.mapViewToScene(QPointF(39.5, 0.5))  # the next epoch at or after it
+        widget.scene().sigMouseMoved.emit(pos)
+        assert plots.readout.text().startswith("epoch 40:"), widget.objectName()
+    plots.readout.clear()
+    outside = plots.accuracy_plot.getPlotItem().vb.sceneBoundingRect().topLeft() - \
+        QPointF(5, 5)  # on the axis, not in the view box
+    plots.accuracy_plot.scene().sigMouseMoved.emit(outside)
+    assert plots.readout.text() == ""
+
+
 def test_legend_hides_its_curve_and_a_right_click_offers_the_exports(window):
     plots = window.plots
     legend = plots.loss_plot.getPlotItem().legend
