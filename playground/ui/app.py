@@ -22,18 +22,17 @@ def run_app(project: str | None = None, smoke_test: bool = False) -> int:
 
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(APP_ID)  # Wayland matches the window to its menu entry by this
-    watch = FIRST_PAINT_WATCH
-    if smoke_test:
-        from playground.ui.first_paint import QuitAfterFirstPaint
-
-        watch = QuitAfterFirstPaint()
     window = MainWindow()
     window.show()
-    if watch is not None:
+    if smoke_test:
+        from playground.ui.first_paint import after_first_paint, report_and_quit
+
+        after_first_paint(window, report_and_quit)
+    elif FIRST_PAINT_WATCH is not None:
         # On the native window alone (see first_paint.py): a filter on the whole
         # application would run for each of the ~5,000 events that building the window
         # sends, and slow what it measures.
-        window.windowHandle().installEventFilter(watch)
+        window.windowHandle().installEventFilter(FIRST_PAINT_WATCH)
     if project is not None:
         window.project_file.open_path(project, confirmed=True)
     elif not smoke_test:  # a recovery question would wait for an answer nobody gives

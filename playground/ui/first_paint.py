@@ -15,6 +15,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
 
 class _FirstExpose(QObject):
+    """Qt paints the whole first frame while it handles the native window's first
+    Expose event, so a zero timer started then fires once that frame is painted."""
+
     def __init__(self, handle, callback) -> None:
         super().__init__(handle)
         self._callback = callback
@@ -37,25 +40,11 @@ def after_first_paint(widget, callback) -> None:
     widget.windowHandle().installEventFilter(_FirstExpose(widget.windowHandle(), callback))
 
 
-class QuitAfterFirstPaint(QObject):
-    """An event filter for the main window's native window (its windowHandle). Qt paints
-    the whole first frame while it handles the window's first Expose event, so a zero
-    timer started then fires once that frame is painted."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.done = False
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.Expose and obj.isExposed() and not self.done:
-            self.done = True
-            QTimer.singleShot(0, self._report)
-        return False
-
-    def _report(self) -> None:
-        # The wall clock, so the launching process can subtract its own start time.
-        print(f"painted {time.time():.6f}", file=sys.stdout, flush=True)
-        app = QCoreApplication.instance()
-        for window in app.topLevelWidgets():
-            window.close()  # the normal close path: training thread stopped, settings saved
-        app.quit()
+def report_and_quit() -> None:
+    """The smoke test's end: say when the first frame was painted, then close normally."""
+    # The wall clock, so the launching process can subtract its own start time.
+    print(f"painted {time.time():.6f}", file=sys.stdout, flush=True)
+    app = QCoreApplication.instance()
+    for window in app.topLevelWidgets():
+        window.close()  # the normal close path: training thread stopped, settings saved
+    app.quit()

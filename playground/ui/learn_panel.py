@@ -96,7 +96,6 @@ class LearnPanel(QWidget):
         label = html.escape(d.label)  # the lessons are HTML; the name comes from a file
         return {
             **words_for(d),
-            "n_features": d.n_features, "n_classes": d.n_classes,
             "label_text": (f"a number to predict, {label}: a regression task" if regression
                            else f"{d.n_classes} classes"),
             # The lessons tell classification; a regression set says where it differs.
