@@ -18,47 +18,61 @@ from playground.core.model import build_model
 from playground.core.optimizers import make_optimizer
 
 
+class BareLoop:
+    """A fresh network; each call trains it `epochs` epochs more and returns the seconds,
+    so the benchmark can take its turns with the application's run."""
+
+    def __init__(self, data, spec, config) -> None:
+        self.device = device = torch.device(config.device if config.device != "auto"
+                                            else "cpu")
+        torch.manual_seed(config.seed)
+        self.model = build_model(spec, config.seed).to(device)
+        self.optimizer = make_optimizer(config, self.model.parameters())
+        self.x = torch.as_tensor(data.train_x, device=device)
+        self.y = torch.as_tensor(data.train_y, device=device)
+        self.vx = torch.as_tensor(data.val_x, device=device)
+        self.vy = torch.as_tensor(data.val_y, device=device)
+        n = len(self.y)
+        self.batch = batch = min(config.batch_size or n, n)
+        sizes = [min(batch, n - begin) for begin in range(0, n, batch)]
+        self.shares = torch.tensor(sizes, dtype=torch.float32, device=device) / n
+
+    def __call__(self, epochs: int) -> float:
+        model, optimizer, x, y, batch = self.model, self.optimizer, self.x, self.y, self.batch
+        n = len(y)
+        stats = []
+        _sync(self.device)
+        start = time.perf_counter()
+        for _ in range(epochs):
+            model.train()
+            order = torch.randperm(n, device=self.device) if batch < n else None
+            losses = []
+            for begin in range(0, n, batch):
+                if order is None:
+                    xb, yb = x, y
+                else:
+                    index = order[begin:begin + batch]
+                    xb, yb = x[index], y[index]
+                loss = F.cross_entropy(model(xb), yb)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                losses.append(loss)
+            model.eval()
+            with torch.no_grad():
+                logits = model(self.vx)
+                stats.append(torch.stack([torch.stack(losses) @ self.shares,
+                                          F.cross_entropy(logits, self.vy),
+                                          (logits.argmax(1) == self.vy).float().mean()]))
+        if stats:
+            torch.stack(stats).cpu()
+        _sync(self.device)
+        return time.perf_counter() - start
+
+
 def bare_loop(data, spec, config, epochs: int) -> float:
     """Train `epochs` epochs from a fresh start; return epochs per second."""
-    device = torch.device(config.device if config.device != "auto" else "cpu")
-    torch.manual_seed(config.seed)
-    model = build_model(spec, config.seed).to(device)
-    optimizer = make_optimizer(config, model.parameters())
-    x = torch.as_tensor(data.train_x, device=device)
-    y = torch.as_tensor(data.train_y, device=device)
-    vx = torch.as_tensor(data.val_x, device=device)
-    vy = torch.as_tensor(data.val_y, device=device)
-    n = len(y)
-    batch = min(config.batch_size or n, n)
-    sizes = [min(batch, n - begin) for begin in range(0, n, batch)]
-    shares = torch.tensor(sizes, dtype=torch.float32, device=device) / n
-    stats = []
-    _sync(device)
-    start = time.perf_counter()
-    for _ in range(epochs):
-        model.train()
-        order = torch.randperm(n, device=device) if batch < n else None
-        losses = []
-        for begin in range(0, n, batch):
-            if order is None:
-                xb, yb = x, y
-            else:
-                index = order[begin:begin + batch]
-                xb, yb = x[index], y[index]
-            loss = F.cross_entropy(model(xb), yb)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss)
-        model.eval()
-        with torch.no_grad():
-            logits = model(vx)
-            stats.append(torch.stack([torch.stack(losses) @ shares,
-                                      F.cross_entropy(logits, vy),
-                                      (logits.argmax(1) == vy).float().mean()]))
-    torch.stack(stats).cpu()
-    _sync(device)
-    return epochs / (time.perf_counter() - start)
+    return epochs / BareLoop(data, spec, config)(epochs)
 
 
 def _sync(device: torch.device) -> None:

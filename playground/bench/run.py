@@ -10,6 +10,7 @@ from functools import partial
 
 from playground.bench import redraw, scale, startup, throughput
 from playground.bench.harness import close_window, open_window
+from playground.bench.turns import median_round, take_turns
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,16 @@ class Sizes:
     scale_rows: int
     scale_epochs: int
     startup_repeats: int
-    rounds: int  # interleaved rounds of the throughput measures (their median ratio)
+    rounds: int  # rounds of the throughput measures (their median ratio)
+    # Each round's runs take turns (turns.py), this many each; a turn should last several
+    # seconds, so that starting and stopping the window's training is a small part of it.
+    turns_full_batch: int
+    turns_batch16: int
+    turns_scale: int
 
 
-FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5)
-QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1)
+FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5, 2, 20, 2)
+QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1, 2, 2, 1)
 
 
 def run(quick: bool, log=print) -> dict:
@@ -62,27 +68,34 @@ def run(quick: bool, log=print) -> dict:
 
 
 def _window_measures(results, sizes, app, window, spec, base, data, log) -> None:
-    # Batch 16 is ten times slower an epoch (~160 s a run here): fewer rounds of it.
-    for label, batch, epochs, rounds in (("full_batch", 0, sizes.epochs, sizes.rounds),
-                                         ("batch16", 16, sizes.epochs_batch16,
-                                          min(sizes.rounds, 3))):
+    # Batch 16 is ten times slower an epoch (~180 s a run here): fewer rounds of it.
+    for label, batch, epochs, rounds, turns in (
+            ("full_batch", 0, sizes.epochs, sizes.rounds, sizes.turns_full_batch),
+            ("batch16", 16, sizes.epochs_batch16, min(sizes.rounds, 3), sizes.turns_batch16)):
         config = replace(base, batch_size=batch, epochs=epochs)
-        measures = {"bare": partial(throughput.best_bare_loop, data, spec, config, epochs),
-                    "window": partial(throughput.in_window, app, window, spec, config)}
+        starts = {"bare": partial(throughput.BareRun, data, spec, config),
+                  "window": partial(throughput.WindowRun, app, window, spec, config)}
         if batch == 0:
-            measures["train"] = partial(throughput.headless, data, spec, config, epochs)
-        runs = _interleaved(measures, rounds, lambda r, name, label=label, rounds=rounds: log(
-            f"Throughput, {label} (round {r + 1} of {rounds}): {_NAMES[name]}…"))
-        bare, (eps, fps), ratios = _median_round(runs["bare"], runs["window"])
+            starts["train"] = partial(throughput.HeadlessRun, data, spec, config)
+        rates: dict[str, list] = {name: [] for name in starts}
+        for r in range(rounds):
+            log(f"Throughput, {label} (round {r + 1} of {rounds}): "
+                f"{' and '.join(_NAMES[n] for n in starts)} in {turns} turns each…")
+            runs = {name: start() for name, start in starts.items()}
+            for name, rate in take_turns(runs, epochs, turns, reverse=r % 2 == 1).items():
+                rates[name].append((rate, runs[name].updates_per_second())
+                                   if name == "window" else rate)
+        bare, (eps, fps), ratios = median_round(rates["bare"], rates["window"])
         results[f"bare_epochs_per_second_{label}"] = bare
         results[f"window_epochs_per_second_{label}"] = eps
         results[f"throughput_ratio_{label}"] = eps / bare
         results[f"throughput_ratios_{label}"] = ratios
         results[f"updates_per_second_{label}"] = fps
+        results[f"turns_{label}"] = turns
         log(f"  bare {bare:,.0f} epochs/s, window {eps:,.0f} epochs/s ({eps / bare:.3f}, "
             f"rounds {_listed(ratios)}), {fps:.1f} window updates/s")
         if batch == 0:
-            hbare, headless, hratios = _median_round(runs["bare"], runs["train"])
+            hbare, headless, hratios = median_round(rates["bare"], rates["train"])
             results["headless_epochs_per_second"] = headless
             results["headless_bare_epochs_per_second"] = hbare  # that round's bare loop
             results["headless_throughput_ratio"] = headless / hbare
@@ -137,20 +150,26 @@ def _scale_measures(results, sizes, log, window: bool = True) -> None:
         sdata = prepare(dataset, sconfig.val_fraction, sconfig.seed)
         opened = []  # (app, window) for this data set, made when first needed
 
-        def in_window(dataset=dataset, sspec=sspec, sconfig=sconfig, opened=opened):
+        def app_run(dataset=dataset, sspec=sspec, sconfig=sconfig, sdata=sdata,
+                    opened=opened):
+            if not window:
+                return throughput.HeadlessRun(sdata, sspec, sconfig)
             if not opened:
                 opened.extend(open_window(dataset))
-            return throughput.in_window(*opened, sspec, sconfig)[0]
+            return throughput.WindowRun(*opened, sspec, sconfig)
 
-        measures = {"bare": partial(throughput.best_bare_loop, sdata, sspec, sconfig, epochs),
-                    "window": in_window if window else
-                    partial(throughput.headless, sdata, sspec, sconfig, epochs)}
+        bares, apps = [], []
         try:
-            runs = _interleaved(measures, min(sizes.rounds, 3))
+            for r in range(min(sizes.rounds, 3)):
+                runs = {"bare": throughput.BareRun(sdata, sspec, sconfig, epochs),
+                        "app": app_run()}
+                rates = take_turns(runs, epochs, sizes.turns_scale, reverse=r % 2 == 1)
+                bares.append(rates["bare"])
+                apps.append(rates["app"])
         finally:
             if opened:
                 close_window(opened[1])
-        bare, eps, ratios = _median_round(runs["bare"], runs["window"])
+        bare, eps, ratios = median_round(bares, apps)
         rows = len(sdata.train_y)
         results[key] = eps * rows
         results[f"scale_{dev}_epochs_per_second"] = eps
@@ -162,29 +181,6 @@ def _scale_measures(results, sizes, log, window: bool = True) -> None:
 
 
 _NAMES = {"bare": "bare loop", "window": "the window", "train": "playground train"}
-
-
-def _interleaved(measures: dict, rounds: int, log=lambda r, name: None) -> dict[str, list]:
-    """Each measure once a round, in turn; every other round in the reverse order. The
-    machine's speed drifts by ±20 % over minutes, both ways: measures taken side by side
-    share its phase, and reversing the order cancels a steady drift within a round."""
-    runs: dict[str, list] = {name: [] for name in measures}
-    for r in range(rounds):
-        for name in (list(measures) if r % 2 == 0 else list(measures)[::-1]):
-            log(r, name)
-            runs[name].append(measures[name]())
-    return runs
-
-
-def _median_round(bares: list[float], apps: list) -> tuple[float, object, list[float]]:
-    """(bare, app, every round's ratio) of the round whose app / bare ratio is the median
-    (the lower one for an even count). Each round's ratio compares two runs made side by
-    side; the fastest of each would pair runs from different phases of the machine.
-    `apps` holds epochs per second, or tuples that start with them."""
-    ratios = [(a[0] if isinstance(a, tuple) else a) / b for a, b in zip(apps, bares,
-                                                                       strict=True)]
-    middle = sorted(range(len(ratios)), key=ratios.__getitem__)[(len(ratios) - 1) // 2]
-    return bares[middle], apps[middle], ratios
 
 
 def _listed(ratios: list[float]) -> str:
@@ -210,8 +206,10 @@ def run_headless(quick: bool, log=print) -> dict:
     config = TrainingConfig(device="cpu", seed=0, epochs=sizes.epochs)
     data = prepare(penguins, config.val_fraction, config.seed)
     log("Throughput, full batch: bare loop and playground train…")
-    bare = throughput.best_bare_loop(data, spec, config, sizes.epochs)
-    app = throughput.headless(data, spec, config, sizes.epochs)
+    runs = {"bare": throughput.BareRun(data, spec, config),
+            "train": throughput.HeadlessRun(data, spec, config)}
+    rates = take_turns(runs, sizes.epochs, sizes.turns_full_batch)
+    bare, app = rates["bare"], rates["train"]
     results.update(bare_epochs_per_second_full_batch=bare, headless_epochs_per_second=app,
                    headless_throughput_ratio=app / bare)
     _scale_measures(results, sizes, log, window=False)

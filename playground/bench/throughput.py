@@ -9,43 +9,73 @@ import time
 import numpy as np
 import torch
 
-from playground.bench.baseline import bare_loop
+from playground.bench.baseline import BareLoop
 from playground.bench.harness import prepare_run, train_to_limit
 
 
+class BareRun:
+    """The bare loop from a fresh start, with the faster of torch's default thread count
+    and one thread (chosen on a short probe): the best a plain loop can do."""
+
+    def __init__(self, data, spec, config, probe: int = 500) -> None:
+        rates = {}
+        for threads in sorted({os.cpu_count() or 1, 1}, reverse=True):
+            torch.set_num_threads(threads)
+            loop = BareLoop(data, spec, config)
+            rates[threads] = probe / loop(probe)
+        self.threads = max(rates, key=rates.get)
+        self.loop = BareLoop(data, spec, config)
+
+    def __call__(self, epochs: int) -> float:
+        torch.set_num_threads(self.threads)  # the application's trainer sets its own
+        return self.loop(epochs)
+
+
 def best_bare_loop(data, spec, config, epochs: int) -> float:
-    """The bare loop with the faster of torch's default thread count and one thread
-    (chosen on a short probe), so the baseline is the best a plain loop can do."""
-    probe = max(1, min(epochs, 500))
-    options = sorted({os.cpu_count() or 1, 1}, reverse=True)
-    rates = {}
-    for threads in options:
-        torch.set_num_threads(threads)
-        rates[threads] = bare_loop(data, spec, config, probe)
-    torch.set_num_threads(max(rates, key=rates.get))
-    return bare_loop(data, spec, config, epochs)
+    """Epochs per second of a `BareRun` over `epochs` epochs."""
+    return epochs / BareRun(data, spec, config, max(1, min(epochs, 500)))(epochs)
 
 
-def headless(data, spec, config, epochs: int) -> float:
+class HeadlessRun:
     """The `playground train` path: the CLI's own chunked loop with its progress reports."""
-    from playground.commands.train import _train
-    from playground.core.trainer import Trainer
 
-    trainer = Trainer(data, spec, config)
-    start = time.perf_counter()
-    _train(trainer, epochs, threading.Event())
-    return epochs / (time.perf_counter() - start)
+    def __init__(self, data, spec, config) -> None:
+        from playground.core.trainer import Trainer
+
+        self.trainer = Trainer(data, spec, config)
+
+    def __call__(self, epochs: int) -> float:
+        from playground.commands.train import _train
+
+        start = time.perf_counter()
+        _train(self.trainer, self.trainer.epoch + epochs, threading.Event())
+        return time.perf_counter() - start
+
+
+class WindowRun:
+    """Training flat out in the window from a fresh network. Each call raises the epoch
+    limit by `epochs`, as a person would, presses Train and waits for the limit; it
+    returns the wall seconds, starting and stopping included."""
+
+    def __init__(self, app, window, spec, config) -> None:
+        prepare_run(app, window, spec, config)
+        self.app, self.window = app, window
+        self.seconds, self.frames = 0.0, 0
+
+    def __call__(self, epochs: int) -> float:
+        window = self.window
+        window.controls.epochs.setValue(window.epoch + epochs)
+        frames = window.frames
+        seconds = train_to_limit(self.app, window)
+        self.frames += window.frames - frames
+        self.seconds += seconds
+        return seconds
+
+    def updates_per_second(self) -> float:
+        return self.frames / self.seconds
 
 
 VIEWS_SETTLE_S = 3.0  # every open view refreshed at least once (one per tick, 4 a second)
-
-
-def in_window(app, window, spec, config) -> tuple[float, float]:
-    """(epochs per second, window frames per second) training flat out in the window."""
-    prepare_run(app, window, spec, config)
-    frames = window.frames
-    seconds = train_to_limit(app, window)
-    return config.epochs / seconds, (window.frames - frames) / seconds
 
 
 def responsiveness(app, window, spec, config, seconds: float) -> dict:
