@@ -74,11 +74,6 @@ class BareLoop:
         return time.perf_counter() - start
 
 
-def bare_loop(data, spec, config, epochs: int) -> float:
-    """Train `epochs` epochs from a fresh start; return epochs per second."""
-    return epochs / BareLoop(data, spec, config)(epochs)
-
-
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)

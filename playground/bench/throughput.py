@@ -17,7 +17,7 @@ class BareRun:
     """The bare loop from a fresh start, with the faster of torch's default thread count
     and one thread (chosen on a short probe): the best a plain loop can do."""
 
-    def __init__(self, data, spec, config, probe: int = 500) -> None:
+    def __init__(self, data, spec, config, probe: int) -> None:
         rates = {}
         for threads in sorted({os.cpu_count() or 1, 1}, reverse=True):
             torch.set_num_threads(threads)
@@ -47,9 +47,14 @@ class HeadlessRun:
     def __call__(self, epochs: int) -> float:
         from playground.commands.train import _train
 
+        target = self.trainer.epoch + epochs
         start = time.perf_counter()
-        _train(self.trainer, self.trainer.epoch + epochs, threading.Event())
-        return time.perf_counter() - start
+        _train(self.trainer, target, threading.Event())
+        seconds = time.perf_counter() - start
+        if self.trainer.epoch != target:  # diverged or stopped early: the rate would lie
+            raise RuntimeError(f"playground train stopped at epoch {self.trainer.epoch} "
+                               f"of {target}")
+        return seconds
 
 
 class WindowRun:

@@ -3,7 +3,8 @@
 This machine's speed drifts by ±20 % over minutes, both ways. Two whole runs made
 one after the other each get a phase of their own, and their ratio measures the
 drift as much as the runs. Runs that take turns in short segments share every
-phase; every other turn goes in the reverse order, so neither always goes first.
+phase. The order reverses every turn, so a steady drift within a turn favours no
+run: of two, neither always goes first; of three, the middle one stays there.
 """
 
 from __future__ import annotations

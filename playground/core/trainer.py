@@ -1,9 +1,10 @@
 """Training: a story of epochs, each a pass over shuffled batches, then validation.
 
 The data lives on the device once. Batches are drawn by shuffling indices on
-the device. Losses and hit counts are accumulated as device tensors and read
-back once per call of `run` (`.item()` is a host–device sync; one per batch
-would stall a GPU), which is also where divergence is noticed.
+the device. Each epoch's losses and outputs stay device tensors until the end
+of a call of `run`, where the hits are counted for all its epochs at once and
+everything is read back in one go (`.item()` is a host–device sync; one per
+batch would stall a GPU); that is also where divergence is noticed.
 """
 
 from __future__ import annotations
@@ -154,6 +155,7 @@ class Trainer:
         checkpoint = self._checkpoint()
         results, interrupted = self._epochs(n_epochs, should_stop)
         values = self._to_host(results)
+        del results  # the chunk's outputs, not kept through a replay
         diverged = None
         bad = np.flatnonzero(~np.isfinite(values).all(axis=1))
         if interrupted or len(bad):
@@ -238,9 +240,10 @@ class Trainer:
         batch = min(self.config.batch_size or n, n)
         order = None if batch == n else torch.randperm(n, generator=self._gen, device=x.device)
         model.train()
-        # Each batch's loss and outputs are kept as they are and combined once after the
-        # pass: weighting, summing and comparing per batch cost a dispatch through Python
-        # per op, about 2 % of a batch of 16 each.
+        # Each batch's loss and outputs are kept as they are: the losses are weighted
+        # once after the pass, the outputs compared with the labels once a chunk
+        # (`_to_host`). Per batch, each op is a dispatch through Python, about 2 % of
+        # a batch of 16.
         losses, outputs = [], []
         for begin in range(0, n, batch):
             if should_stop is not None and should_stop():
