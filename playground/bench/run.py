@@ -137,6 +137,7 @@ def _scale_measures(results, sizes, log, window: bool = True) -> None:
     from playground.core.split import prepare
 
     results["scale_path"] = "window" if window else "playground train"
+    results["scale_rows"] = sizes.scale_rows
     for dev in ("cpu", "cuda"):
         key = f"scale_{dev}_samples_per_second"
         if dev == "cuda" and not torch.cuda.is_available():
@@ -250,11 +251,17 @@ def _scale_rows(r: dict) -> list[str]:
         sps = r[f"scale_{dev}_samples_per_second"]
         ratio = r[f"scale_{dev}_ratio"]
         value = "—" if sps is None else f"{ratio:.3f} ({sps:,.0f} samples/s)"
-        lines.append(_row(f"scale 1M×32, 3×256, b4096, {dev.upper()}{path}", value,
+        lines.append(_row(f"scale {_rows(r.get('scale_rows', 10**6))}×32, 3×256, b4096, "
+                          f"{dev.upper()}{path}", value,
                           "≥ 0.90" if sps is not None else "no device",
                           None if sps is None else ratio >= 0.9))
         lines += _rounds_row(r, f"scale_{dev}_ratios")
     return lines
+
+
+def _rows(n: int) -> str:
+    """1,000,000 → 1M, 20,000 → 20k: the scale set's size in a row's name."""
+    return f"{n // 10**6}M" if n % 10**6 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
 def _rounds_row(r: dict, key: str) -> list[str]:
