@@ -69,3 +69,42 @@ def test_neurons_are_shaded_by_their_values_and_only_changes_are_redone(qtbot):
     view.refresh()
     assert colour(inputs[0]) == theme.blend(base, theme.positive(), 0.25).getRgb()
     assert inputs[1].brush() == untouched and colour(inputs[2]) == base.getRgb()
+
+
+def test_a_narrow_editor_shows_the_whole_network_and_its_cards(qtbot):
+    """In a small window the drawing is scaled down to fit: every neuron and side label
+    is in view, and the titles and the layer card above it neither leave the strip nor
+    overlap. At a comfortable width nothing is scaled."""
+    import numpy as np
+    from PySide6.QtCore import QRectF
+
+    from playground.core.spec import LayerSpec, NetworkSpec
+    from playground.ui.network_editor import NetworkEditor
+    from playground.ui.neuron_text import NeuronInfo
+
+    spec = NetworkSpec(4, 3, (LayerSpec(8, "relu"),))
+    info = NeuronInfo([4, 8, 3], ["Bill length (mm)", "Bill depth (mm)",
+                                  "Flipper length (mm)", "Body mass (g)"],
+                      ["mm", "mm", "mm", "g"], ["Adelie", "Gentoo", "Chinstrap"], ["relu"],
+                      raw_input=np.array([39.1, 18.7, 181.0, 3750.0]),
+                      standardized=np.zeros(4))
+    editor = NetworkEditor()
+    qtbot.addWidget(editor)
+    editor.set_network(spec, info)
+    editor.show()
+    for width, scaled in ((420, True), (1100, False)):
+        editor.resize(width, 500)
+        qtbot.waitUntil(lambda width=width: editor.view.viewport().width() >= width - 20)
+        view = editor.view
+        assert (view.scale_factor < 1) == scaled
+        seen = QRectF(view.viewport().rect()).adjusted(-1, -1, 1, 1)
+        drawn = [item for item in view.scene().items() if item.isVisible()]
+        for item in drawn:
+            box = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+            assert seen.contains(QRectF(box)), (width, type(item).__name__, box)
+        strip = editor.strip
+        spans = sorted((w.geometry().left(), w.geometry().right())
+                       for w in [*strip.titles, *strip.cards])
+        assert spans[0][0] >= 0 and spans[-1][1] <= strip.width()
+        for (_, right), (left, _) in zip(spans, spans[1:], strict=False):
+            assert right < left  # side by side, not on top of each other

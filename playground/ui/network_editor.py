@@ -11,6 +11,7 @@ from playground.ui.network_view import NetworkView
 from playground.ui.neuron_text import NeuronInfo
 
 CARD_WIDTH = 138
+CARD_MIN_WIDTH = 112  # narrower, its title and dropout field are cut off
 
 
 class _CardStrip(QWidget):
@@ -28,10 +29,21 @@ class _CardStrip(QWidget):
         self.setMinimumHeight(height)
         widgets = [self.titles[0], *self.cards, self.titles[1]] if self.titles else self.cards
         spacing = (centres[1] - centres[0]) if len(centres) > 1 else CARD_WIDTH
-        width = int(min(CARD_WIDTH, max(90, spacing - 8)))
+        width = int(min(CARD_WIDTH, max(CARD_MIN_WIDTH, spacing - 8)))
+        spans = []
         for widget, x in zip(widgets, centres, strict=False):
             w = width if isinstance(widget, LayerCard) else max(widget.sizeHint().width(), 60)
-            widget.setGeometry(int(x - w / 2), 0, w, height)
+            spans.append([int(x - w / 2), w])
+        # Each over its column, unless that overlaps a neighbour or leaves the strip (a
+        # narrow window): then pushed apart, in order, as little as it takes.
+        for before, span in zip(spans, spans[1:], strict=False):
+            span[0] = max(span[0], before[0] + before[1] + 4)
+        limit = self.width()
+        for span in reversed(spans):
+            span[0] = max(min(span[0], limit - span[1]), 0)
+            limit = span[0] - 4
+        for widget, (left, w) in zip(widgets, spans, strict=False):
+            widget.setGeometry(left, 0, w, height)
             widget.show()
 
     def resizeEvent(self, event) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmapCache,
+    QTransform,
 )
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -36,6 +37,9 @@ from playground.ui.neuron_text import describe_edge, describe_neuron
 
 WIDTH_LEVELS = 6  # thickness buckets: lines of one colour and width are drawn in one call
 PIXMAP_CACHE_KB = 64 * 1024
+# Between columns, in the drawing's own units, before it is scaled down to fit: wider
+# keeps the layer cards above the columns apart, narrower keeps the text larger.
+MIN_COLUMN_SPACING = 80.0
 
 
 class Edges:
@@ -143,6 +147,7 @@ class NetworkView(QGraphicsView):
         self.setMouseTracking(True)  # connection tooltips follow the mouse
         self.info = None  # NeuronInfo: what the tooltips describe (see neuron_text.py)
         self.layout: NetworkLayout | None = None
+        self.scale_factor = 1.0  # below 1 when the network is drawn smaller to fit
         self._widths: list[int] = []
         # Plain C++ items (no Python subclass): painting them never needs the GIL.
         # Each neuron's (column, index) is its item data 0, for the tooltips.
@@ -170,15 +175,20 @@ class NetworkView(QGraphicsView):
         scene = self.scene()
         scene.clear()
         rect = QRectF(self.viewport().rect())
-        scene.setSceneRect(rect)
         metrics = QFontMetricsF(self.font())
         info = self.info
         # Room for the longest label with its value ("Flipper length (mm)  181") and
         # for the class names with their probabilities ("Chinstrap  100.0 %").
-        left = max(metrics.horizontalAdvance(f"{t}  00000.0") for t in info.input_labels)
-        right = max(metrics.horizontalAdvance(f"{t}  100.0 %") for t in info.class_names)
-        self.layout = layout_network(self._widths, rect.width(), rect.height(),
-                                     left + 30, right + 30)
+        left = max(metrics.horizontalAdvance(f"{t}  00000.0") for t in info.input_labels) + 30
+        right = max(metrics.horizontalAdvance(f"{t}  100.0 %") for t in info.class_names) + 30
+        # Too narrow for the labels and the columns (a small window, many layers): draw
+        # the network at the width it needs and show it scaled down, all of it in view.
+        need = left + right + MIN_COLUMN_SPACING * max(len(self._widths) - 1, 1)
+        self.scale_factor = min(1.0, rect.width() / need)
+        self.setTransform(QTransform.fromScale(self.scale_factor, self.scale_factor))
+        width, height = rect.width() / self.scale_factor, rect.height() / self.scale_factor
+        scene.setSceneRect(QRectF(0, 0, width, height))
+        self.layout = layout_network(self._widths, width, height, left, right)
         lay = self.layout
         segments, index = [], []
         for gap in range(len(self._widths) - 1):
@@ -344,4 +354,7 @@ class NetworkView(QGraphicsView):
         super().mousePressEvent(event)
 
     def column_centres(self) -> list[float]:
-        return [c.x for c in self.layout.columns] if self.layout else []
+        """Each column's x in the view (where the cards above it go)."""
+        if not self.layout:
+            return []
+        return [c.x * self.scale_factor for c in self.layout.columns]
