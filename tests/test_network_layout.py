@@ -1,5 +1,7 @@
 """The editor's geometry: wide layers are condensed so the drawing stays cheap."""
 
+import pytest
+
 from playground.ui.network_layout import MAX_SHOWN, layout_network
 
 
@@ -71,40 +73,61 @@ def test_neurons_are_shaded_by_their_values_and_only_changes_are_redone(qtbot):
     assert inputs[1].brush() == untouched and colour(inputs[2]) == base.getRgb()
 
 
-def test_a_narrow_editor_shows_the_whole_network_and_its_cards(qtbot):
-    """In a small window the drawing is scaled down to fit: every neuron and side label
-    is in view, and the titles and the layer card above it neither leave the strip nor
-    overlap. At a comfortable width nothing is scaled."""
+def _penguin_info(hidden: list[int]):
+    """What the editor shows for a random 4-…-3 network: the side labels carry their
+    values and the class probabilities ("Chinstrap  38.7 %")."""
     import numpy as np
+
+    from playground.core.forward import WeightSnapshot, forward_pass
+    from playground.ui.neuron_text import NeuronInfo
+
+    widths = [4, *hidden, 3]
+    rng = np.random.default_rng(0)
+    snapshot = WeightSnapshot(tuple(rng.standard_normal((b, a)) for a, b in
+                                    zip(widths, widths[1:], strict=False)),
+                              tuple(np.zeros(b) for b in widths[1:]),
+                              tuple("relu" for _ in hidden))
+    standardized = np.zeros(4)
+    return NeuronInfo(widths, ["Bill length (mm)", "Bill depth (mm)", "Flipper length (mm)",
+                               "Body mass (g)"], ["mm", "mm", "mm", "g"],
+                      ["Adelie", "Gentoo", "Chinstrap"], ["relu"] * len(hidden), snapshot,
+                      np.array([39.1, 18.7, 181.0, 3750.0]), standardized,
+                      forward_pass(snapshot, standardized))
+
+
+@pytest.mark.parametrize("hidden", [[], [8], [16, 12, 8]])
+def test_a_narrow_editor_shows_the_whole_network_and_its_cards(qtbot, hidden):
+    """In a small window the drawing is scaled down to fit: every neuron and side label
+    (with its value) is in view. The titles and layer cards above stay inside their
+    strip, side by side when they fit, else spread so each keeps a part to click. At a
+    comfortable width nothing is scaled."""
     from PySide6.QtCore import QRectF
 
     from playground.core.spec import LayerSpec, NetworkSpec
     from playground.ui.network_editor import NetworkEditor
-    from playground.ui.neuron_text import NeuronInfo
 
-    spec = NetworkSpec(4, 3, (LayerSpec(8, "relu"),))
-    info = NeuronInfo([4, 8, 3], ["Bill length (mm)", "Bill depth (mm)",
-                                  "Flipper length (mm)", "Body mass (g)"],
-                      ["mm", "mm", "mm", "g"], ["Adelie", "Gentoo", "Chinstrap"], ["relu"],
-                      raw_input=np.array([39.1, 18.7, 181.0, 3750.0]),
-                      standardized=np.zeros(4))
+    spec = NetworkSpec(4, 3, tuple(LayerSpec(u, "relu") for u in hidden))
     editor = NetworkEditor()
     qtbot.addWidget(editor)
-    editor.set_network(spec, info)
+    editor.set_network(spec, _penguin_info(hidden))
     editor.show()
-    for width, scaled in ((420, True), (1100, False)):
+    for width, scaled in ((440, True), (1400, False)):
         editor.resize(width, 500)
         qtbot.waitUntil(lambda width=width: editor.view.viewport().width() >= width - 20)
         view = editor.view
         assert (view.scale_factor < 1) == scaled
+        assert any("%" in item.text() for item in view._labels)  # probabilities shown
         seen = QRectF(view.viewport().rect()).adjusted(-1, -1, 1, 1)
-        drawn = [item for item in view.scene().items() if item.isVisible()]
-        for item in drawn:
+        for item in view.scene().items():
             box = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
             assert seen.contains(QRectF(box)), (width, type(item).__name__, box)
         strip = editor.strip
-        spans = sorted((w.geometry().left(), w.geometry().right())
-                       for w in [*strip.titles, *strip.cards])
+        spans = [(w.geometry().left(), w.geometry().right())
+                 for w in [strip.titles[0], *strip.cards, strip.titles[1]]]
         assert spans[0][0] >= 0 and spans[-1][1] <= strip.width()
-        for (_, right), (left, _) in zip(spans, spans[1:], strict=False):
-            assert right < left  # side by side, not on top of each other
+        fits = sum(right - left + 5 for left, right in spans) - 4 <= strip.width()
+        for (left, right), (next_left, _) in zip(spans, spans[1:], strict=False):
+            if fits:
+                assert right < next_left  # side by side, not on top of each other
+            else:
+                assert next_left - left >= 20  # partly covered, never hidden

@@ -35,13 +35,20 @@ class _CardStrip(QWidget):
             w = width if isinstance(widget, LayerCard) else max(widget.sizeHint().width(), 60)
             spans.append([int(x - w / 2), w])
         # Each over its column, unless that overlaps a neighbour or leaves the strip (a
-        # narrow window): then pushed apart, in order, as little as it takes.
-        for before, span in zip(spans, spans[1:], strict=False):
-            span[0] = max(span[0], before[0] + before[1] + 4)
-        limit = self.width()
-        for span in reversed(spans):
-            span[0] = max(min(span[0], limit - span[1]), 0)
-            limit = span[0] - 4
+        # narrow window): then pushed apart, in order, as little as it takes. When they
+        # cannot all fit side by side, they are spread evenly, each partly covering the
+        # next: every one keeps a part in view to click.
+        if sum(w + 4 for _, w in spans) - 4 > self.width() and len(spans) > 1:
+            step = max(self.width() - spans[-1][1], 0) / (len(spans) - 1)
+            for i, span in enumerate(spans):
+                span[0] = int(i * step)
+        else:
+            for before, span in zip(spans, spans[1:], strict=False):
+                span[0] = max(span[0], before[0] + before[1] + 4)
+            limit = self.width()
+            for span in reversed(spans):
+                span[0] = max(min(span[0], limit - span[1]), 0)
+                limit = span[0] - 4
         for widget, (left, w) in zip(widgets, spans, strict=False):
             widget.setGeometry(left, 0, w, height)
             widget.show()

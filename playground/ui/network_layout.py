@@ -15,6 +15,7 @@ MIN_RADIUS = 7.0
 # drawn neighbours is a connection to stroke, and a 32-256-256-256 network drawn in
 # full height (5,000 connections) took 0.3–0.8 s to repaint, CPU taken from training.
 MAX_SHOWN = 16
+MIN_WIDTH_PER_COLUMN = 60.0  # the columns never get less room than this between margins
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def layout_network(widths: list[int], width: float, height: float, left: float =
                    right: float = 130.0) -> NetworkLayout:
     """Columns spread between `left` and `right` margins (room for the side labels)."""
     n = len(widths)
-    usable_w = max(width - left - right, 60.0 * n)
+    usable_w = max(width - left - right, MIN_WIDTH_PER_COLUMN * n)
     spacing = usable_w / max(n - 1, 1)
     usable_h = max(height - TOP - BOTTOM, 60.0)
     # Shrink the neurons (down to MIN_RADIUS) before condensing: a 12-unit layer shows

@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui import theme
-from playground.ui.network_layout import NetworkLayout, layout_network
+from playground.ui.network_layout import MIN_WIDTH_PER_COLUMN, NetworkLayout, layout_network
 from playground.ui.neuron_text import describe_edge, describe_neuron
 
 WIDTH_LEVELS = 6  # thickness buckets: lines of one colour and width are drawn in one call
 PIXMAP_CACHE_KB = 64 * 1024
 # Between columns, in the drawing's own units, before it is scaled down to fit: wider
-# keeps the layer cards above the columns apart, narrower keeps the text larger.
+# spreads the columns out, narrower keeps the text larger (the cards above them make
+# their own room, see network_editor).
 MIN_COLUMN_SPACING = 80.0
 
 
@@ -183,8 +184,9 @@ class NetworkView(QGraphicsView):
         right = max(metrics.horizontalAdvance(f"{t}  100.0 %") for t in info.class_names) + 30
         # Too narrow for the labels and the columns (a small window, many layers): draw
         # the network at the width it needs and show it scaled down, all of it in view.
-        need = left + right + MIN_COLUMN_SPACING * max(len(self._widths) - 1, 1)
-        self.scale_factor = min(1.0, rect.width() / need)
+        n = len(self._widths)
+        need = left + right + max(MIN_COLUMN_SPACING * (n - 1), MIN_WIDTH_PER_COLUMN * n)
+        self.scale_factor = min(1.0, max(rect.width(), 1.0) / need)  # > 0 before showing
         self.setTransform(QTransform.fromScale(self.scale_factor, self.scale_factor))
         width, height = rect.width() / self.scale_factor, rect.height() / self.scale_factor
         scene.setSceneRect(QRectF(0, 0, width, height))
@@ -338,7 +340,8 @@ class NetworkView(QGraphicsView):
         if isinstance(item, QGraphicsEllipseItem) and item.data(0) is not None:
             column, index = item.data(0)
             return describe_neuron(self.info, column, index)
-        i = self._edges.nearest(self.mapToScene(point))
+        # Within 4 pixels on screen, however far the drawing is scaled down.
+        i = self._edges.nearest(self.mapToScene(point), 4.0 / self.scale_factor)
         if i is None:
             return None
         gap, to, frm = self._edges.index[i]
