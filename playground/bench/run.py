@@ -73,7 +73,7 @@ def _window_measures(results, sizes, app, window, spec, base, data, log) -> None
             ("full_batch", 0, sizes.epochs, sizes.rounds, sizes.turns_full_batch),
             ("batch16", 16, sizes.epochs_batch16, min(sizes.rounds, 3), sizes.turns_batch16)):
         config = replace(base, batch_size=batch, epochs=epochs)
-        starts = {"bare": partial(throughput.BareRun, data, spec, config, min(epochs, 500)),
+        starts = {"bare": partial(throughput.BareRun, data, spec, config, epochs),
                   "window": partial(throughput.WindowRun, app, window, spec, config)}
         if batch == 0:
             starts["train"] = partial(throughput.HeadlessRun, data, spec, config)
@@ -207,7 +207,7 @@ def run_headless(quick: bool, log=print) -> dict:
     config = TrainingConfig(device="cpu", seed=0, epochs=sizes.epochs)
     data = prepare(penguins, config.val_fraction, config.seed)
     log("Throughput, full batch: bare loop and playground train…")
-    runs = {"bare": throughput.BareRun(data, spec, config, min(sizes.epochs, 500)),
+    runs = {"bare": throughput.BareRun(data, spec, config, sizes.epochs),
             "train": throughput.HeadlessRun(data, spec, config)}
     rates = take_turns(runs, sizes.epochs, sizes.turns_full_batch)
     bare, app = rates["bare"], rates["train"]

@@ -12,12 +12,16 @@ import torch
 from playground.bench.baseline import BareLoop
 from playground.bench.harness import prepare_run, train_to_limit
 
+PROBE_EPOCHS = 500  # at most, to choose the bare loop's thread count
+
 
 class BareRun:
     """The bare loop from a fresh start, with the faster of torch's default thread count
-    and one thread (chosen on a short probe): the best a plain loop can do."""
+    and one thread (chosen on a short probe, no longer than the `epochs` it is for):
+    the best a plain loop can do."""
 
-    def __init__(self, data, spec, config, probe: int) -> None:
+    def __init__(self, data, spec, config, epochs: int) -> None:
+        probe = max(1, min(epochs, PROBE_EPOCHS))
         rates = {}
         for threads in sorted({os.cpu_count() or 1, 1}, reverse=True):
             torch.set_num_threads(threads)
@@ -33,7 +37,7 @@ class BareRun:
 
 def best_bare_loop(data, spec, config, epochs: int) -> float:
     """Epochs per second of a `BareRun` over `epochs` epochs."""
-    return epochs / BareRun(data, spec, config, max(1, min(epochs, 500)))(epochs)
+    return epochs / BareRun(data, spec, config, epochs)(epochs)
 
 
 class HeadlessRun:

@@ -16,6 +16,10 @@ MIN_RADIUS = 7.0
 # full height (5,000 connections) took 0.3–0.8 s to repaint, CPU taken from training.
 MAX_SHOWN = 16
 MIN_WIDTH_PER_COLUMN = 60.0  # the columns never get less room than this between margins
+# Between columns, when the view asks how wide a drawing should be (`width_needed`):
+# wider spreads the columns out, narrower keeps the text of a scaled-down drawing larger
+# (the cards above the columns make their own room, see network_editor).
+MIN_COLUMN_SPACING = 80.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,13 @@ class NetworkLayout:
 
     def column_x(self, i: int) -> float:
         return self.columns[i].x
+
+
+def width_needed(n_columns: int, left: float, right: float) -> float:
+    """The narrowest width at which `layout_network` keeps every column between the
+    margins `left` and `right`, with room between them."""
+    return left + right + max(MIN_COLUMN_SPACING * (n_columns - 1),
+                              MIN_WIDTH_PER_COLUMN * n_columns)
 
 
 def layout_network(widths: list[int], width: float, height: float, left: float = 150.0,

@@ -32,15 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui import theme
-from playground.ui.network_layout import MIN_WIDTH_PER_COLUMN, NetworkLayout, layout_network
+from playground.ui.network_layout import NetworkLayout, layout_network, width_needed
 from playground.ui.neuron_text import describe_edge, describe_neuron
 
 WIDTH_LEVELS = 6  # thickness buckets: lines of one colour and width are drawn in one call
 PIXMAP_CACHE_KB = 64 * 1024
-# Between columns, in the drawing's own units, before it is scaled down to fit: wider
-# spreads the columns out, narrower keeps the text larger (the cards above them make
-# their own room, see network_editor).
-MIN_COLUMN_SPACING = 80.0
 
 
 class Edges:
@@ -184,8 +180,7 @@ class NetworkView(QGraphicsView):
         right = max(metrics.horizontalAdvance(f"{t}  100.0 %") for t in info.class_names) + 30
         # Too narrow for the labels and the columns (a small window, many layers): draw
         # the network at the width it needs and show it scaled down, all of it in view.
-        n = len(self._widths)
-        need = left + right + max(MIN_COLUMN_SPACING * (n - 1), MIN_WIDTH_PER_COLUMN * n)
+        need = width_needed(len(self._widths), left, right)
         self.scale_factor = min(1.0, max(rect.width(), 1.0) / need)  # > 0 before showing
         self.setTransform(QTransform.fromScale(self.scale_factor, self.scale_factor))
         width, height = rect.width() / self.scale_factor, rect.height() / self.scale_factor
