@@ -33,6 +33,9 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--activation", default="relu",
                    help="relu|tanh|sigmoid|leaky_relu|gelu|linear, one for all or one per layer")
     p.add_argument("--dropout", default="0", help="dropout, one for all or one per layer")
+    p.add_argument("--inputs", default="", metavar="KINDS",
+                   help="engineered input neurons: square,product,sin (x², x1·x2 of the "
+                        "first two numeric features, sin x); \"\" for none (default)")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer)
     p.add_argument("--lr", type=float, default=d.learning_rate, help="learning rate")
     p.add_argument("--batch-size", type=int, default=d.batch_size,

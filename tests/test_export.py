@@ -16,6 +16,7 @@ from safetensors.numpy import load as st_load
 from playground.cli import main
 from playground.core.config import TrainingConfig
 from playground.core.dataset import load_csv
+from playground.core.engineered import make_terms
 from playground.core.errors import ProjectError
 from playground.core.export_onnx import export_onnx
 from playground.core.export_script import export_script, render_script, script_config
@@ -105,6 +106,23 @@ def test_onnx_every_activation(penguins, tmp_path):
     np.testing.assert_allclose(got, reference_probabilities(project, raw), atol=1e-5, rtol=0)
 
 
+# Every kind of engineered input, over all four features (x², x₁·x₂, sin x).
+ENGINEERED = make_terms(("square", "product", "sin"), [0, 1, 2, 3])
+
+
+def test_onnx_with_engineered_inputs_takes_raw_measurements(penguins, tmp_path):
+    spec = NetworkSpec(4, 3, (LayerSpec(6, "tanh", 0.1),), ENGINEERED)
+    trainer = train(penguins, spec, CONFIG, 10)
+    project = project_from_trainer(trainer, penguins)
+    session = onnx_session(export_onnx(project, tmp_path / "eng.onnx"))
+    assert session.get_inputs()[0].shape[1] == 4  # the features alone: the rest is inside
+    raw = np.concatenate([raw_rows(penguins, 40), raw_rows(penguins, 10) * 1.3])
+    got = session.run(None, {"features": raw})[0]
+    np.testing.assert_allclose(got, trainer.predict_proba(project.standardizer.transform(raw)),
+                               atol=1e-5, rtol=0)
+    np.testing.assert_allclose(got, reference_probabilities(project, raw), atol=1e-5, rtol=0)
+
+
 def test_onnx_without_the_exporter_is_a_clear_error(saved, tmp_path, monkeypatch):
     import importlib.util
 
@@ -150,6 +168,25 @@ def test_weights_round_trip_and_description(saved, penguins, tmp_path):
     # Following the description by hand gives the application's probabilities.
     raw = raw_rows(penguins, 20).astype(np.float64)
     x = (raw - tensors[info["standardization"]["mean"]]) / tensors["standardization.scale"]
+    for layer in info["layers"]:
+        z = x @ tensors[layer["weight"]].T + tensors[layer["bias"]]
+        x = softmax(z) if layer["activation"] == "softmax" else activate(layer["activation"], z)
+    np.testing.assert_allclose(x, reference_probabilities(project, raw), atol=1e-5, rtol=0)
+
+
+def test_weights_describe_engineered_inputs(penguins, tmp_path):
+    trainer = train(penguins, NetworkSpec(4, 3, (LayerSpec(5),), ENGINEERED), CONFIG, 5)
+    project = project_from_trainer(trainer, penguins)
+    weights, description = export_weights(project, tmp_path / "eng.safetensors")
+    tensors, info = st_load(weights.read_bytes()), json.loads(description.read_text())
+    assert info["layer_sizes"] == [13, 5, 3]
+    assert info["engineered_inputs"] == [list(t) for t in ENGINEERED]
+    assert any("x[0]*x[1]" in step for step in info["how_to_apply"])
+    raw = raw_rows(penguins, 20).astype(np.float64)
+    x = (raw - tensors["standardization.mean"]) / tensors["standardization.scale"]
+    extra = [x[:, t[1]] ** 2 if t[0] == "square" else x[:, t[1]] * x[:, t[2]]
+             if t[0] == "product" else np.sin(x[:, t[1]]) for t in info["engineered_inputs"]]
+    x = np.column_stack([x, *extra])
     for layer in info["layers"]:
         z = x @ tensors[layer["weight"]].T + tensors[layer["bias"]]
         x = softmax(z) if layer["activation"] == "softmax" else activate(layer["activation"], z)
@@ -285,6 +322,24 @@ def test_script_stops_early_like_the_app(penguins, tmp_path):
     history = script_metrics(metrics)["history"]
     # The same run, step for step, so it stops at the same epoch as the app did.
     assert history["epoch"][-1] == trainer.epoch
+
+
+def test_script_trains_with_engineered_inputs_like_the_app(penguins, tmp_path):
+    spec = NetworkSpec(4, 3, (LayerSpec(6, "relu", 0.1),), ENGINEERED)
+    trainer = train(penguins, spec, CONFIG, 20)
+    script, _ = export_script(project_from_trainer(trainer, penguins), tmp_path / "eng")
+    assert embedded_config(script.read_text())["network"]["engineered"][4] == ["product", 0, 1]
+    metrics = tmp_path / "metrics.json"
+    done = subprocess.run([sys.executable, script.name, "--epochs", "40", "--metrics",
+                           str(metrics)], cwd=script.parent, capture_output=True, text=True,
+                          timeout=SCRIPT_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert "Training 13 → 6 → 3" in done.stdout
+    history = script_metrics(metrics)["history"]
+    assert history["val_accuracy"][-1] >= 0.9
+    # The same model, split, initial weights and batches: the app's run, step for step.
+    np.testing.assert_allclose(history["train_loss"][:20], trainer.history.arrays()[
+        "train_loss"], atol=1e-4)
 
 
 def test_script_needs_the_unchanged_data_file(penguins, tmp_path):

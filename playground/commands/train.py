@@ -32,6 +32,13 @@ def load_data(args):
     return load_csv(args.data, args.label, features, missing=args.missing)
 
 
+def engineered_inputs(text: str, dataset) -> tuple:
+    """--inputs square,product,sin: the terms over the data's numeric features."""
+    from playground.core.engineered import make_terms, numeric_features, parse_kinds
+
+    return make_terms(parse_kinds(text), numeric_features(dataset.features))
+
+
 def config_from_args(args):
     from playground.core.config import TrainingConfig
 
@@ -50,7 +57,8 @@ def run_train(args) -> int:
     config = config_from_args(args)
     dataset = load_data(args)
     spec = NetworkSpec(dataset.n_features, dataset.n_outputs,
-                       parse_hidden(args.hidden, args.activation, args.dropout))
+                       parse_hidden(args.hidden, args.activation, args.dropout),
+                       engineered_inputs(args.inputs, dataset))
     if args.out:
         _check_writable(args.out)
     trainer = Trainer(prepare(dataset, config.val_fraction, config.seed), spec, config)

@@ -48,6 +48,7 @@ class Explanation:
     value: float | None = None
     true_value: float | None = None
     true_standardized: float | None = None
+    engineered: tuple[tuple, ...] = ()  # the network's engineered inputs (engineered.py)
 
     @property
     def is_regression(self) -> bool:
@@ -62,7 +63,7 @@ def explain(snapshot: WeightSnapshot, standardizer, raw: np.ndarray,
     raw = np.asarray(raw, dtype=np.float64)
     x = standardizer.transform(raw)
     values = forward_pass(snapshot, x)
-    steps, a = [], x
+    steps, a = [], snapshot.input_values(x)  # the features, then any engineered inputs
     last = len(values) - 1
     output = "linear" if target is not None else "softmax"
     for i, v in enumerate(values):
@@ -81,9 +82,9 @@ def explain(snapshot: WeightSnapshot, standardizer, raw: np.ndarray,
             y = (float(true_value) - mean) / scale
             loss = (z - y) ** 2
         return Explanation(raw, x, means, scales, tuple(steps), p, 0, None, loss, mean, scale,
-                           z * scale + mean, true_value, y)
+                           z * scale + mean, true_value, y, snapshot.engineered)
     loss = None
     if true_class is not None:
         loss = -math.log(max(float(p[true_class]), 1e-300))
     return Explanation(raw, x, means, scales, tuple(steps), p, int(np.argmax(p)), true_class,
-                       loss)
+                       loss, engineered=snapshot.engineered)

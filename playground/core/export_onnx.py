@@ -2,7 +2,8 @@
 
 The graph takes inputs in the data set's own units (millimetres, grams), so a
 user of the file need not know the standardization: it is folded in as
-float32 constants, (x − mean) / scale, ahead of the layers. Dropout is left
+float32 constants, (x − mean) / scale, ahead of the layers, and so are a network's
+engineered inputs (x², x₁·x₂, sin x of the standardized features). Dropout is left
 out (it only acts in training) and the output is the softmax over the classes.
 The batch axis is dynamic: one row or a million.
 
@@ -29,7 +30,6 @@ from playground import __version__
 from playground.core.atomic_write import write_atomically
 from playground.core.errors import ProjectError
 from playground.core.model import build_model, linear_layers
-from playground.core.spec import NetworkSpec
 
 INPUT_NAME = "features"
 OUTPUT_NAME = "probabilities"
@@ -52,8 +52,9 @@ class RawInputClassifier(nn.Module):
             self.register_buffer("target_mean", torch.tensor(float(target.mean[0])))
             self.register_buffer("target_scale", torch.tensor(float(target.scale[0])))
         # The same layers and activations as the trainer builds, without dropout modules.
-        plain = NetworkSpec(spec.n_inputs, spec.n_outputs,
-                            tuple(replace(h, dropout=0.0) for h in spec.hidden))
+        # Engineered inputs (x², x₁·x₂, sin x) are computed inside, from the standardized
+        # features: the graph still takes the raw measurements alone.
+        plain = replace(spec, hidden=tuple(replace(h, dropout=0.0) for h in spec.hidden))
         self.layers = build_model(plain, seed=0)
         with torch.no_grad():
             for i, linear in enumerate(linear_layers(self.layers)):

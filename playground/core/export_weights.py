@@ -71,6 +71,7 @@ def describe(project, tensors: dict[str, np.ndarray], weights_file: str) -> dict
         "how_to_apply": [
             "x = the raw feature values, in the order and units of 'features'",
             "x = (x - standardization.mean) / standardization.scale",
+            *_engineered_steps(spec),
             "for each layer in order: x = activation(weight @ x + bias); weight is "
             "(outputs × inputs)",
             "the last layer's activation is softmax: x is then the probability of each "
@@ -82,12 +83,24 @@ def describe(project, tensors: dict[str, np.ndarray], weights_file: str) -> dict
                      for f in project.features],
         "classes": list(project.class_names),
         "standardization": {"mean": "standardization.mean", "scale": "standardization.scale"},
-        "layer_sizes": [spec.n_inputs, *(h.units for h in spec.hidden), spec.n_outputs],
+        **({"engineered_inputs": [list(t) for t in spec.engineered]} if spec.engineered
+           else {}),
+        "layer_sizes": spec.widths,
         "layers": layers,
         "activations": {a: ACTIVATION_FORMULAS[a] for a in dict.fromkeys(activations)},
         "training": {"epochs": project.epoch, "config": project.config.to_dict(),
                      "dataset": project.dataset.get("name", ""), "final": last},
     }
+
+
+def _engineered_steps(spec) -> list[str]:
+    """The step that appends engineered inputs (x², x₁·x₂, sin x), if the network has any;
+    indices count from 0 in the order of 'features'."""
+    if not spec.engineered:
+        return []
+    parts = [f"x[{t[1]}]**2" if t[0] == "square" else f"x[{t[1]}]*x[{t[2]}]"
+             if t[0] == "product" else f"sin(x[{t[1]}])" for t in spec.engineered]
+    return [f"append the engineered inputs, in this order: x = concat(x, [{', '.join(parts)}])"]
 
 
 def export_weights(project, path: str | Path) -> tuple[Path, Path]:

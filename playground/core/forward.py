@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.core.engineered import expand
+
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
@@ -46,6 +48,20 @@ class WeightSnapshot:
     # ∂loss/∂weights of the last training batch, shaped as `weights`; None before the
     # first step (a fresh or loaded network has not computed any yet).
     gradients: tuple[np.ndarray, ...] | None = None
+    # The engineered inputs (see engineered.py) the first layer expects after the
+    # features; () for none. forward_pass appends them to the input it is given.
+    engineered: tuple[tuple, ...] = ()
+
+    @property
+    def n_features(self) -> int:
+        """The raw (standardized) features the forward pass takes: the first layer's
+        inputs without the engineered ones."""
+        return self.weights[0].shape[1] - len(self.engineered)
+
+    def input_values(self, x: np.ndarray) -> np.ndarray:
+        """What the first layer sees: the standardized features and the engineered
+        inputs computed from them (one row, or rows)."""
+        return expand(np.asarray(x, dtype=np.float64), self.engineered)
 
     def layer_count(self) -> int:
         return len(self.weights)
@@ -62,12 +78,13 @@ class LayerValues:
 def forward_pass(snapshot: WeightSnapshot, x: np.ndarray) -> list[LayerValues]:
     """Every layer's weighted sums and activations for one standardized input, or
     for a batch of them (rows × features: each layer's values then have a row each).
+    Engineered inputs are computed here from the features (`snapshot.input_values`).
 
     The last entry is the output layer: its activations are the softmax
     probabilities, or with a single output (regression) the weighted sum itself, the
     predicted value. Dropout is off, as at prediction time.
     """
-    a = np.asarray(x, dtype=np.float64)
+    a = snapshot.input_values(x)
     out: list[LayerValues] = []
     last = len(snapshot.weights) - 1
     for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):

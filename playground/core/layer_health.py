@@ -110,7 +110,7 @@ def unit_health(snapshot: WeightSnapshot, train_x: np.ndarray) -> list[UnitHealt
     (standardized, as the network sees them). Of a large data set, an evenly spaced
     HEALTH_ROWS of them: a forward pass over a million rows would take the window
     seconds on every refresh, and a unit dead on 4096 rows is dead."""
-    if snapshot.weights[0].shape[1] != train_x.shape[1] or not len(train_x):
+    if snapshot.n_features != train_x.shape[1] or not len(train_x):
         return []
     if len(train_x) > HEALTH_ROWS:
         train_x = train_x[np.linspace(0, len(train_x) - 1, HEALTH_ROWS).astype(np.int64)]

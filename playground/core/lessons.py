@@ -95,6 +95,18 @@ LESSONS = (
            "remove and widen layers with the buttons and the cards.",
            ("addLayerButton", "removeLayerButton", "layerCard:*"),
            "Now: {layers} hidden layer(s)."),
+    Lesson("engineered", "Engineered inputs: x², x₁·x₂, sin x",
+           "A network without hidden layers can only draw straight boundaries: each output "
+           "adds up its inputs, each times a weight. <b>Engineered inputs</b> are extra input "
+           "neurons computed from the features: their squares (x²), the product of two "
+           "(x₁·x₂) and their sines (sin x), of the standardized values. A boundary that is "
+           "straight in these new inputs can be curved in the features. The circles data set "
+           "shows it best: a circle is x₁² + x₂² = r², so with x₁² and x₂² as inputs a "
+           "network with <b>no hidden layer</b> separates the two rings, which without them "
+           "it cannot. Switch them on with the x²… button beside <i>Inputs</i>; the decision "
+           "map's two features are the ones a new x₁·x₂ multiplies.",
+           ("inputsHeader",),
+           "{engineered_text}"),
     Lesson("softmax", "Softmax: scores become probabilities",
            "The output layer gives one score per {class_noun}. <b>Softmax</b> turns the "
            "scores into probabilities: each is e to the power of its score, divided by the "

@@ -11,6 +11,7 @@ import math
 import torch
 from torch import nn
 
+from playground.core.engineered import term_indices
 from playground.core.spec import NetworkSpec
 
 _ACTIVATIONS = {
@@ -38,11 +39,32 @@ class SeededDropout(nn.Module):
         return x * keep / (1.0 - self.p)
 
 
+class EngineeredInputs(nn.Module):
+    """Appends the engineered inputs (x², x₁·x₂, sin x: see engineered.py) to the
+    standardized features. No parameters, and its index tensors are not saved with
+    the weights: the spec says which terms there are."""
+
+    def __init__(self, terms: tuple[tuple, ...]) -> None:
+        super().__init__()
+        self.terms = tuple(terms)
+        left, right, is_sin = term_indices(self.terms)
+        self.register_buffer("left", torch.tensor(left, dtype=torch.long), persistent=False)
+        self.register_buffer("right", torch.tensor(right, dtype=torch.long), persistent=False)
+        self.register_buffer("is_sin", torch.tensor(is_sin), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a = x.index_select(1, self.left)
+        values = torch.where(self.is_sin, torch.sin(a), a * x.index_select(1, self.right))
+        return torch.cat([x, values], dim=1)
+
+
 def build_model(spec: NetworkSpec, seed: int,
                 dropout_generator: torch.Generator | None = None) -> nn.Sequential:
-    """A fresh model with PyTorch's default initialization, drawn from `seed`."""
+    """A fresh model with PyTorch's default initialization, drawn from `seed`. Engineered
+    inputs come first, as a module without parameters: the linear layers, and so the
+    saved weights' names ("layers.i", by position), are the same as without them."""
     init = torch.Generator().manual_seed(seed)
-    layers: list[nn.Module] = []
+    layers: list[nn.Module] = [EngineeredInputs(spec.engineered)] if spec.engineered else []
     widths = spec.widths
     for i, (n_in, n_out) in enumerate(zip(widths, widths[1:], strict=False)):
         linear = nn.Linear(n_in, n_out)

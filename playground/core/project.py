@@ -81,7 +81,8 @@ class Project:
         n = len(self.spec.hidden) + 1
         return WeightSnapshot(tuple(self.arrays[f"layers.{i}.weight"] for i in range(n)),
                               tuple(self.arrays[f"layers.{i}.bias"] for i in range(n)),
-                              tuple(h.activation for h in self.spec.hidden), self.epoch)
+                              tuple(h.activation for h in self.spec.hidden), self.epoch,
+                              engineered=self.spec.engineered)
 
     def predictor(self) -> Predictor:
         return Predictor(self.features, self.class_names, self.standardizer, self.snapshot(),

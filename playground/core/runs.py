@@ -20,8 +20,10 @@ CURVES = ("epochs", *METRICS)  # the arrays a run keeps (and a project file stor
 
 
 def describe(spec: NetworkSpec, config: TrainingConfig) -> str:
-    """E.g. "4-8-3 relu, adam 0.03": the widths, hidden activations and optimizer."""
-    widths = "-".join(str(w) for w in spec.widths)
+    """E.g. "4-8-3 relu, adam 0.03": the widths, hidden activations and optimizer (with
+    engineered inputs the first width says how many: "2+2-8-2")."""
+    first = f"{spec.n_inputs}+{len(spec.engineered)}" if spec.engineered else str(spec.n_inputs)
+    widths = "-".join([first, *(str(w) for w in spec.widths[1:])])
     activations = list(dict.fromkeys(h.activation for h in spec.hidden))
     network = f"{widths} {'/'.join(activations)}" if activations else widths
     return f"{network}, {config.optimizer} {config.learning_rate:g}"

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from playground.core.engineered import validate_terms
 from playground.core.errors import SpecError
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "gelu", "linear")
@@ -87,11 +88,16 @@ class LayerSpec:
 @dataclass(frozen=True)
 class NetworkSpec:
     """Inputs → hidden layers → outputs: softmax over the classes, or one linear output
-    (the predicted value) for regression."""
+    (the predicted value) for regression.
+
+    `n_inputs` counts the data's features; `engineered` adds input neurons computed from
+    them (x², x₁·x₂, sin x: see engineered.py), so the drawn input column and the first
+    layer have n_inputs + len(engineered) inputs."""
 
     n_inputs: int
     n_outputs: int
     hidden: tuple[LayerSpec, ...] = ()
+    engineered: tuple[tuple, ...] = ()
 
     def __post_init__(self) -> None:
         # Store the validated ints, not whole floats such as 4.0 (sizes feed range()).
@@ -107,11 +113,14 @@ class NetworkSpec:
             if not isinstance(layer, LayerSpec):
                 raise SpecError(f"hidden[{i}] must be a layer")
             layer.validate(f"hidden[{i}]")
+        object.__setattr__(self, "engineered", validate_terms(self.engineered, self.n_inputs))
 
     @property
     def widths(self) -> list[int]:
-        """Neurons per column, inputs first: e.g. [4, 8, 3]."""
-        return [self.n_inputs, *(layer.units for layer in self.hidden), self.n_outputs]
+        """Neurons per column, inputs first: e.g. [4, 8, 3] (engineered inputs count in
+        the first)."""
+        return [self.n_inputs + len(self.engineered), *(layer.units for layer in self.hidden),
+                self.n_outputs]
 
     def parameter_count(self) -> int:
         w = self.widths
@@ -133,14 +142,20 @@ class NetworkSpec:
         del hidden[index]
         return replace(self, hidden=tuple(hidden))
 
+    def with_engineered(self, terms: tuple[tuple, ...]) -> NetworkSpec:
+        return replace(self, engineered=tuple(terms))
+
     def to_dict(self) -> dict:
-        return {"n_inputs": self.n_inputs, "n_outputs": self.n_outputs,
-                "hidden": [layer.to_dict() for layer in self.hidden]}
+        d = {"n_inputs": self.n_inputs, "n_outputs": self.n_outputs,
+             "hidden": [layer.to_dict() for layer in self.hidden]}
+        if self.engineered:  # absent: none (as every network saved before they existed)
+            d["engineered"] = [list(term) for term in self.engineered]
+        return d
 
     @classmethod
     def from_dict(cls, d: Any) -> NetworkSpec:
         d = _mapping("network", d)
-        unknown = set(d) - {"n_inputs", "n_outputs", "hidden"}
+        unknown = set(d) - {"n_inputs", "n_outputs", "hidden", "engineered"}
         if unknown:
             raise SpecError(f"network has an unknown field {sorted(map(str, unknown))[0]!r}")
         for key in ("n_inputs", "n_outputs"):
@@ -152,8 +167,10 @@ class NetworkSpec:
         if len(hidden) > MAX_LAYERS:
             raise SpecError(f"network.hidden may have at most {MAX_LAYERS} layers")
         layers = tuple(LayerSpec.from_dict(h, f"hidden[{i}]") for i, h in enumerate(hidden))
-        return cls(_int_field("n_inputs", d["n_inputs"], 1, MAX_FEATURES),
-                   _int_field("n_outputs", d["n_outputs"], 1, MAX_CLASSES), layers)
+        n_inputs = _int_field("n_inputs", d["n_inputs"], 1, MAX_FEATURES)
+        engineered = validate_terms(d.get("engineered", []), n_inputs, "network.engineered")
+        return cls(n_inputs, _int_field("n_outputs", d["n_outputs"], 1, MAX_CLASSES), layers,
+                   engineered)
 
 
 def parse_hidden(units: str, activations: str = "relu", dropouts: str = "0") -> tuple:

@@ -350,7 +350,7 @@ class Trainer:
             gradients = tuple(gradients)
         return WeightSnapshot(tuple(weights), tuple(biases),
                               tuple(h.activation for h in self.spec.hidden), self.epoch,
-                              gradients)
+                              gradients, self.spec.engineered)
 
     def predict_proba(self, x_standardized: np.ndarray) -> np.ndarray:
         """Class probabilities for rows of standardized inputs (dropout off)."""

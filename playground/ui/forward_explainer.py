@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from playground.core.engineered import term_name
 from playground.core.explain import Explanation, explain
 
 SHOWN_UNITS = 12  # a wider layer shows its first units and says how many more
@@ -44,6 +45,13 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
              "<p>The measurements, standardized with the training data's mean and spread, "
              "so every feature has a similar scale:</p>",
              f"<table cellspacing=6>{rows}</table>"]
+    if e.engineered:  # computed from the standardized values: see engineered.py
+        values = e.layers[0].inputs[len(e.standardized):]
+        terms = "".join(f"<tr><td><i>{html.escape(term_name(t, feature_names))}</i></td>"
+                        f"<td align=right>=&nbsp;{v:+.3f}</td></tr>"
+                        for t, v in zip(e.engineered, values, strict=True))
+        parts.append("<p>And the engineered inputs, computed from the standardized "
+                     f"values:</p><table cellspacing=6>{terms}</table>")
     for k, step in enumerate(e.layers, start=2):
         n_in, n_out = len(step.inputs), len(step.weighted_sums)
         parts.append(f"<h3><a href='column:{k - 1}'>{k}. {step.name}</a> "
@@ -142,7 +150,7 @@ class ForwardExplainer(QWidget):
             self.columnChosen.emit(int(url.path()))
 
     def show_state(self, state) -> None:
-        if state.snapshot is None or state.snapshot.weights[0].shape[1] != state.spec.n_inputs:
+        if state.snapshot is None or state.snapshot.weights[0].shape[1] != state.spec.widths[0]:
             return
         d = state.dataset
         if d.is_regression:

@@ -49,7 +49,7 @@ class ModelState:
         regression network, its one output: the standardized predicted value."""
         from playground.core.forward import forward_pass
 
-        if self.snapshot is None or self.snapshot.weights[0].shape[1] != self.spec.n_inputs \
+        if self.snapshot is None or self.snapshot.weights[0].shape[1] != self.spec.widths[0] \
                 or self.snapshot.weights[-1].shape[0] != self.spec.n_outputs:
             return None
         return forward_pass(self.snapshot, self.split.standardizer.transform(raw))[-1] \

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.engineered import short_names, term_name
 from playground.core.lessons import LESSONS, words_for
 from playground.ui import theme
 
@@ -106,6 +107,7 @@ class LearnPanel(QWidget):
                           f"between the predicted and the true {label} (standardized), "
                           "and the second plot shows R² instead of accuracy. "
                           if regression else ""),
+            "engineered_text": engineered_text(w.spec, d),
             "parameters": w.spec.parameter_count(), "layers": len(w.spec.hidden),
             "epoch": w.epoch, "learning_rate": config.learning_rate,
             "val_loss": "not measured yet" if math.isnan(val_loss) else f"{val_loss:.4f}",
@@ -154,6 +156,15 @@ class LearnPanel(QWidget):
             rect = rect.united(QRect(w.mapTo(self.window, w.rect().topLeft()), w.size()))
         self.highlight.show_over(rect)
         return rect
+
+
+def engineered_text(spec, dataset) -> str:
+    """The Learn panel's line about the network's engineered inputs as they are now."""
+    if not spec.engineered:
+        return "Now: none; the network sees the features alone."
+    names = short_names(dataset.features)
+    listed = ", ".join(html.escape(term_name(t, names)) for t in spec.engineered)
+    return f"Now: {len(spec.engineered)} engineered input(s): {listed}."
 
 
 def _dock_of(widget: QWidget) -> QDockWidget | None:

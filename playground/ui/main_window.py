@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
+from playground.core import engineered
 from playground.core.config import TrainingConfig
 from playground.core.dataset import Dataset, load_penguins
 from playground.core.forward import forward_pass
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
 
         self.editor = NetworkEditor()
         self.editor.specEdited.connect(self._on_spec_edited)
+        self.editor.feature_pair = self._decision_map_pair
         self.banner = QLabel(objectName="messageBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(f"color: {theme.warning().name()}; font-weight: bold;"
@@ -236,6 +238,7 @@ class MainWindow(QMainWindow):
         features = tuple(f.with_range(lo, hi)
                          for f, lo, hi in zip(self.dataset.features, self._split.train_low,
                                               self._split.train_high, strict=True))
+        self.editor.numeric_features = engineered.numeric_features(self.dataset.features)
         self.editor.set_network(spec, self._neuron_info())  # first: the panel's signal redraws it
         self.prediction.set_features(features)
 
@@ -438,15 +441,28 @@ class MainWindow(QMainWindow):
         layers = forward_pass(self.snapshot, standardized) if self.snapshot else None
         outputs = [self.dataset.label] if self.dataset.is_regression else \
             list(self.dataset.class_names)
-        return NeuronInfo(self.spec.widths, [f.label for f in self.dataset.features],
+        terms, names = self.spec.engineered, engineered.short_names(self.dataset.features)
+        return NeuronInfo(self.spec.widths, [f.label for f in self.dataset.features] +
+                          [engineered.term_name(t, names) for t in terms],
                           [f.unit for f in self.dataset.features], outputs,
                           [h.activation for h in self.spec.hidden], self.snapshot, raw,
-                          standardized, layers, self._split.target)
+                          engineered.expand(standardized, terms), layers, self._split.target,
+                          tuple(engineered.term_formula(t, names) for t in terms))
+
+    def _decision_map_pair(self) -> tuple[int, int] | None:
+        """The two features the decision map shows, once it has been opened: what a new
+        x₁·x₂ input multiplies (if both are numeric)."""
+        view = self.insights.views.get("decisionMapDock")
+        if view is None:
+            return None
+        pair = view.scatter.axes()
+        numeric = self.editor.numeric_features
+        return pair if pair[0] != pair[1] and set(pair) <= set(numeric) else None
 
     def _show_prediction(self) -> None:
         """Forward pass of the panel's input through the latest snapshot (numpy)."""
         if self.spec.n_inputs != self.dataset.n_features or self.snapshot is not None and \
-                self.snapshot.weights[0].shape[1] != self.spec.n_inputs:
+                self.snapshot.weights[0].shape[1] != self.spec.widths[0]:
             return  # mid-switch: the network, the data or the weights are not yet matched
         info = self._neuron_info()
         self.editor.update_values(info)

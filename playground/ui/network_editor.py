@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from playground.core.engineered import KIND_SYMBOLS, make_terms, product_pair
 from playground.core.spec import LayerSpec, NetworkSpec
+from playground.ui.input_terms import InputsHeader
 from playground.ui.layer_card import LayerCard
 from playground.ui.network_view import NetworkView
 from playground.ui.neuron_text import NeuronInfo
@@ -20,7 +24,7 @@ class _CardStrip(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.cards: list[LayerCard] = []
-        self.titles: list[QLabel] = []
+        self.titles: list[QWidget] = []
         self.centres: list[float] = []
 
     def place(self, centres: list[float]) -> None:
@@ -70,6 +74,10 @@ class NetworkEditor(QWidget):
         self.setObjectName("networkEditor")
         self.spec: NetworkSpec | None = None
         self.selected = -1  # the hidden layer the add/remove buttons act on (-1: the last)
+        # Engineered inputs: the features they may use (numeric ones), and where the pair
+        # of a product comes from (the decision map's axes, when it has chosen them).
+        self.numeric_features: list[int] = []
+        self.feature_pair: Callable[[], tuple[int, int] | None] | None = None
 
         self.add_button = QPushButton("Add layer", objectName="addLayerButton")
         self.add_button.setToolTip("Add a hidden layer after the selected one (Ctrl+L)")
@@ -109,7 +117,9 @@ class NetworkEditor(QWidget):
             card.selected.connect(self._select)
             card.set_selected(i == self.selected)
             self.strip.cards.append(card)
-        self.strip.titles = [QLabel(f"<b>Inputs</b> ({spec.n_inputs})", self.strip),
+        inputs = InputsHeader(spec, len(self.numeric_features), self.strip)
+        inputs.kindsChosen.connect(self._on_kinds_chosen)
+        self.strip.titles = [inputs,
                              QLabel("<b>Output</b> linear (1)" if spec.n_outputs == 1 else
                                     f"<b>Outputs</b> softmax ({spec.n_outputs})", self.strip)]
         self.remove_button.setEnabled(bool(spec.hidden))
@@ -158,6 +168,19 @@ class NetworkEditor(QWidget):
         else:
             text = f"Hidden layer {index + 1}: dropout {layer.dropout:g}"
         self.specEdited.emit(self.spec.with_layer(index, layer), text)
+
+    @Slot(tuple)
+    def _on_kinds_chosen(self, kinds: tuple) -> None:
+        """Engineered inputs on or off: squares and sines of every numeric feature, and the
+        product of a pair (kept while it is on; else the decision map's, or the first two)."""
+        pair = product_pair(self.spec.engineered)
+        if pair is None and self.feature_pair is not None:
+            pair = self.feature_pair()
+        terms = make_terms(kinds, self.numeric_features, pair)
+        if terms == self.spec.engineered:
+            return
+        text = ", ".join(KIND_SYMBOLS[k] for k in kinds) or "none"
+        self.specEdited.emit(self.spec.with_engineered(terms), f"Engineered inputs: {text}")
 
     @Slot(int)
     def _select(self, index: int) -> None:

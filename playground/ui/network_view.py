@@ -200,11 +200,13 @@ class NetworkView(QGraphicsView):
         font = QFont(self.font())
         muted = QBrush(theme.muted_text())
         outline = QPen(theme.muted_text(), 1.0)
+        engineered = QPen(theme.muted_text(), 1.0, Qt.PenStyle.DashLine)  # x², sin x…
         for c, col in enumerate(lay.columns):
             items = []
             for i, y in zip(col.shown, col.ys, strict=True):
                 r = lay.radius
-                item = scene.addEllipse(col.x - r, y - r, 2 * r, 2 * r, outline)
+                item = scene.addEllipse(col.x - r, y - r, 2 * r, 2 * r, engineered
+                                        if c == 0 and info.is_engineered(i) else outline)
                 item.setZValue(2)
                 item.setData(0, (c, i))
                 items.append(item)
@@ -226,13 +228,15 @@ class NetworkView(QGraphicsView):
         inputs, outputs = lay.columns[0], lay.columns[-1]
         for i, y in zip(inputs.shown, inputs.ys, strict=True):
             self._labels.append(self._label(info.input_labels[i], inputs.x - lay.radius - 8, y,
-                                            right_align=True))
+                                            right_align=True, italic=info.is_engineered(i)))
         for i, y in zip(outputs.shown, outputs.ys, strict=True):
             self._labels.append(self._label(info.class_names[i], outputs.x + lay.radius + 8, y,
                                             right_align=False))
 
-    def _label(self, text: str, x: float, y: float, right_align: bool):
-        item = self.scene().addSimpleText(text, self.font())
+    def _label(self, text: str, x: float, y: float, right_align: bool, italic: bool = False):
+        font = QFont(self.font())
+        font.setItalic(italic)  # an engineered input's name: computed, not measured
+        item = self.scene().addSimpleText(text, font)
         item.setBrush(QBrush(theme.text()))
         item.setZValue(3)
         item.setData(0, (x, y, right_align))

@@ -15,15 +15,20 @@ class NeuronInfo:
     """Names, the latest weight snapshot and the forward pass of the current input."""
 
     widths: list[int]
-    input_labels: list[str]  # "Bill length (mm)"
-    input_units: list[str]
+    input_labels: list[str]  # "Bill length (mm)"; then the engineered inputs' ("x1²")
+    input_units: list[str]  # one per feature
     class_names: list[str]  # the output neurons' names (regression: the target's)
     activations: list[str]  # per hidden layer
     snapshot: WeightSnapshot | None = None
     raw_input: np.ndarray | None = None
-    standardized: np.ndarray | None = None
+    standardized: np.ndarray | None = None  # the input column: features, then engineered
     layers: list[LayerValues] | None = None  # forward pass of `standardized`
     target: Standardizer | None = None  # regression: maps the output to the data's units
+    input_formulas: tuple[str, ...] = ()  # what each engineered input computes
+
+    def is_engineered(self, i: int) -> bool:
+        """Input neuron i is computed from the features (x², x₁·x₂, sin x), not one."""
+        return i >= len(self.input_units)
 
     def predicted_value(self) -> float | None:
         """Regression: the output in the data's units."""
@@ -50,6 +55,8 @@ class NeuronInfo:
     def input_text(self, i: int) -> str:
         if self.raw_input is None:
             return self.input_labels[i]
+        if self.is_engineered(i):  # its value as the network sees it (no units)
+            return f"{self.input_labels[i]}  {self.standardized[i]:+.3g}"
         return f"{self.input_labels[i]}  {self.raw_input[i]:.4g}"
 
     def output_text(self, i: int) -> str:
@@ -70,6 +77,13 @@ def _neuron_name(info: NeuronInfo, c: int, i: int) -> str:
 
 def describe_neuron(info: NeuronInfo, c: int, i: int) -> str:
     name = _neuron_name(info, c, i)
+    if c == 0 and info.is_engineered(i):
+        lines = [f"{name}: an engineered input",
+                 f"= {info.input_formulas[i - len(info.input_units)]}",
+                 "computed from the features, so a layer can weigh it like any input"]
+        if info.standardized is not None:
+            lines.append(f"value {info.standardized[i]:+.3f} (what the network sees)")
+        return "\n".join(lines)
     if c == 0:
         if info.raw_input is None:
             return name

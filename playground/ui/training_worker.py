@@ -306,7 +306,7 @@ class TrainingWorker(QObject):
         with self._lock:
             x = self._live.x
         probabilities = None
-        if x is not None and len(x) == snapshot.weights[0].shape[1]:
+        if x is not None and len(x) == snapshot.n_features:
             z = t.data.standardizer.transform(x)
             probabilities = forward_pass(snapshot, z)[-1].activations
         self._last_emit = now
