@@ -30,6 +30,8 @@ class InputsHeader(QWidget):
         self.button.setAutoRaise(True)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # "…" says there is a menu; Qt's own arrow beside it crowded the two characters.
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         self.button.setToolTip("Engineered inputs: extra input neurons computed from the "
                                "features (x², x₁·x₂, sin x). With them a network without "
                                "hidden layers can draw curved boundaries.")
