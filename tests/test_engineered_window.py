@@ -5,6 +5,7 @@ import numpy as np
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QToolButton
+from test_decision_map import torch_classes, train
 from test_window import find, window  # noqa: F401
 
 from playground.core.explain import explain
@@ -92,3 +93,8 @@ def test_a_product_multiplies_the_decision_map_s_features(qtbot, window):  # noq
     kind_action(window, "square").trigger()
     qtbot.waitUntil(lambda: len(window.spec.engineered) == 5, timeout=5_000)
     assert ("product", 2, 3) in window.spec.engineered
+    # The map is the model's prediction over the plane, engineered inputs and all.
+    train(qtbot, window, 100)
+    view = window.insights.view("decisionMapDock")
+    classes, _ = torch_classes(window, view)
+    assert (view.classes == classes).mean() > 0.99
