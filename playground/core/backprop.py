@@ -92,6 +92,7 @@ def backward(snapshot: WeightSnapshot, forward: Explanation) -> Backward:
             below = forward.layers[i - 1]
             w = np.asarray(snapshot.weights[i], dtype=np.float64)
             delta = (w.T @ delta) * activation_slope(below.activation, below.weighted_sums)
+            delta += 0.0  # −0.0 (a slope of 0 times a negative sum) reads as 0
     return Backward(forward, tuple(reversed(out)))
 
 
