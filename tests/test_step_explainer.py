@@ -105,7 +105,7 @@ def test_a_chosen_target_for_an_edited_penguin(qtbot, window):
 
 
 def test_no_network_yet_and_training_disable_the_step(qtbot, window):
-    open_step_view(qtbot, window)
+    view = open_step_view(qtbot, window)
     button = find(window, "applyStepButton", QAbstractButton)
     assert button.isEnabled()
     window.snapshot = None  # as right after an edit, before the new network reports
@@ -115,8 +115,14 @@ def test_no_network_yet_and_training_disable_the_step(qtbot, window):
     window.toggle_training()
     qtbot.waitUntil(lambda: window.controller.running, timeout=10_000)
     assert not button.isEnabled() and "Pause" in button.toolTip()
+    window.insights.refresh()  # while training runs, no update is asked for
+    assert view.step is None and "update is shown when it pauses" in view.text.toPlainText()
     window.toggle_training()
     wait_paused(qtbot, window)
+    qtbot.waitUntil(lambda: view.step is not None, timeout=10_000)  # asked for on pausing
+    assert button.isEnabled()
+    for old, w in zip(view.step.old_weights, window.snapshot.weights, strict=True):
+        np.testing.assert_allclose(old, w, atol=1e-7)  # the paused network's weights
 
 
 def test_a_regression_step_after_a_switch_of_data_set(qtbot, window):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import torch
@@ -44,12 +45,12 @@ class TrainingStep:
     epoch: int  # the trainer's epoch count (a step does not change it)
     applied: bool = False  # True: the trainer has taken this step
 
-    @property
+    @cached_property  # worked out once: a view reads it per layer, each refresh
     def weight_steps(self) -> tuple[np.ndarray, ...]:
         """old − new, per layer: what the optimizer takes away from each weight."""
         return tuple(o - n for o, n in zip(self.old_weights, self.new_weights, strict=True))
 
-    @property
+    @cached_property
     def bias_steps(self) -> tuple[np.ndarray, ...]:
         return tuple(o - n for o, n in zip(self.old_biases, self.new_biases, strict=True))
 
@@ -82,7 +83,11 @@ def _host(tensors) -> tuple[np.ndarray, ...]:
 def _step_on_copy(trainer, raw: np.ndarray, target):
     """The step, taken by a copy of the model and optimizer; returns it and the copies."""
     x, y = _batch(trainer, raw, target)
-    model = copy.deepcopy(trainer.model)
+    # The copy shares the dropout generators instead of copying them: they are not used
+    # (no dropout below), and a generator's state can be large, on the device.
+    shared = {id(g): g for g in (getattr(m, "generator", None) for m in trainer.model.modules())
+              if g is not None}
+    model = copy.deepcopy(trainer.model, shared)
     model.eval()  # dropout off (see the module's docstring)
     # A fresh optimizer of the same kind on the copy, with a copy of the trainer's state
     # (moments, momentum, step count): the state dict names parameters by position.

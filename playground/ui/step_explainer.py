@@ -107,10 +107,13 @@ class StepExplainer(QWidget):
         else:
             self.backward = backprop(snap, split.standardizer, state.raw_input, target)
         key = (self.window.generation, state.raw_input.tobytes(), target, self._settings)
-        if key != self._key:
-            self.step = None  # another example, target or setting: the old step is not it
-            self._error = None
-        if key != self._key or snap is not self._requested_for:
+        if self.window.controller.running:
+            # The update would be out of date within a frame, and each costs the training
+            # thread about two steps of training: it is asked for once training pauses.
+            self.step, self._key, self._requested_for = None, None, None
+        elif key != self._key or snap is not self._requested_for:
+            if key != self._key:  # another example, target or setting: not the old step
+                self.step, self._error = None, None
             self._key = key
             self._request(state, target)
         self._show_taken_effect()
@@ -200,7 +203,9 @@ class StepExplainer(QWidget):
     def _render(self) -> None:
         if self.backward is None or self._state is None:
             return
-        waiting = f"⚠ {self._error}" if self._error else "Computing the update…"
+        waiting = (f"⚠ {self._error}" if self._error else
+                   "Training is running: the update is shown when it pauses."
+                   if self.window.controller.running else "Computing the update…")
         html_text = step_html(self.backward, self.step, self.names, self._origin(), waiting)
         if html_text != self._shown:
             self._shown = html_text
@@ -237,8 +242,10 @@ class StepExplainer(QWidget):
             self.show_state(self._state)
 
     @Slot(bool)
-    def _on_running_changed(self, _: bool) -> None:
+    def _on_running_changed(self, running: bool) -> None:
         self._enable()
+        if not running and self._state is not None and self.isVisible():
+            self.show_state(self.window.insights.state())  # the update, for the new weights
 
     def hideEvent(self, event) -> None:
         """Closed (or behind another tab): the editor shows the weights again."""
