@@ -63,6 +63,11 @@ def test_the_editor_draws_gradients_while_the_view_is_open(qtbot, window):
         len(c.shown) for c in editor.layout.columns[1:])
     deltas = view.backward.layers[0].deltas
     assert f"{deltas[0]:+.4g}" in view.overlay.neuron_text("hidden", 1, 0)
+    # A connection's hover text: its weight, and the gradient it is drawn with.
+    gap, to, frm = editor._edges.index[0]
+    text = view.overlay.edge_text(editor.info, gap, to, frm, edges.weights[0])
+    assert f"weight {window.snapshot.weights[gap][to, frm]:+.4f}" in text
+    assert f"∂loss/∂w = {view.backward.weight_gradients[gap][to, frm]:+.4g}" in text
     window.docks["explainStepDock"].hide()
     assert editor.overlay is None and not legend.isVisible()
     edges = editor._edges
