@@ -120,6 +120,7 @@ def test_no_network_yet_and_training_disable_the_step(qtbot, window):
     window.toggle_training()
     qtbot.waitUntil(lambda: window.controller.running, timeout=10_000)
     assert not button.isEnabled() and "Pause" in button.toolTip()
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=10_000)  # trained weights
     window.insights.refresh()  # while training runs, no update is asked for
     assert view.step is None and "update is shown when it pauses" in view.text.toPlainText()
     window.toggle_training()
