@@ -96,3 +96,22 @@ def test_regression_on_cuda_matches_the_cpu():
     np.testing.assert_allclose(stats[0].val_accuracy, stats[1].val_accuracy, atol=1e-3)  # R²
     np.testing.assert_allclose(runs[0].predict_values(data.val_x),
                                runs[1].predict_values(data.val_x), atol=1e-3)
+
+
+@cuda
+def test_a_training_step_on_cuda_is_the_step_shown(penguins, data):
+    from playground.core.backprop import backprop
+    from playground.core.training_step import apply_step, propose_step
+
+    spec = NetworkSpec(4, 3, (LayerSpec(16, "relu", 0.3),))
+    trainer = Trainer(data, spec, TrainingConfig(device="cuda", epochs=5))
+    trainer.run(5)
+    row = int(data.val_index[0])
+    shown = propose_step(trainer, penguins.x[row], int(penguins.y[row]))
+    b = backprop(trainer.snapshot(), data.standardizer, penguins.x[row], int(penguins.y[row]))
+    for mine, theirs in zip(b.weight_gradients, shown.weight_gradients, strict=True):
+        np.testing.assert_allclose(mine, theirs, atol=1e-5)
+    apply_step(trainer, penguins.x[row], int(penguins.y[row]))
+    for w, old, s in zip(trainer.snapshot().weights, shown.old_weights, shown.weight_steps,
+                         strict=True):
+        np.testing.assert_allclose(w, old - s, atol=1e-6)

@@ -128,7 +128,8 @@ LESSONS = (
            "moves every weight a small step downhill, against its gradient. The "
            "<b>learning rate</b> sets the step size: too small and learning crawls, too "
            "large and the loss jumps about or explodes. The optimizer decides how the "
-           "gradient becomes a step (Adam adapts it per weight).",
+           "gradient becomes a step (Adam adapts it per weight). View ▸ Explain this "
+           "training step works it all out for one {row}, and takes that one step.",
            ("learningRateInput", "optimizerInput"),
            "The learning rate is {learning_rate:g}."),
     Lesson("epochs", "Epochs",

@@ -185,6 +185,13 @@ class MainWindow(QMainWindow):
             return InsideView()
 
         views.add("Explain this prediction", "explainDock", explainer, bottom)
+
+        def step_explainer():
+            from playground.ui.step_explainer import StepExplainer
+
+            return StepExplainer(self)
+
+        views.add("Explain this training step", "explainStepDock", step_explainer, bottom)
         views.add("Inside the network", "insideDock", inside)
 
         def runs():

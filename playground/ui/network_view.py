@@ -77,8 +77,12 @@ class Edges:
 
     def weights_from(self, snapshot) -> np.ndarray:
         """The weight of every drawn segment, taken from a snapshot."""
+        return self.values_from(snapshot.weights)
+
+    def values_from(self, matrices) -> np.ndarray:
+        """Each drawn segment's entry of per-gap (out × in) matrices: weights, gradients."""
         out = np.zeros(len(self.index))
-        for (where, to, frm), w in zip(self._gather, snapshot.weights, strict=False):
+        for (where, to, frm), w in zip(self._gather, matrices, strict=False):
             out[where] = w[to, frm]
         return out
 
@@ -155,6 +159,8 @@ class NetworkView(QGraphicsView):
         self._labels: list[QGraphicsSimpleTextItem] = []
         self.marked_column: int | None = None  # a column the explanation points at
         self._mark: QGraphicsRectItem | None = None
+        # Drawn over the network instead of the weights, when set (gradient_overlay.py).
+        self.overlay = None
 
     # --- structure -------------------------------------------------------------------
     def set_info(self, info) -> None:
@@ -218,6 +224,8 @@ class NetworkView(QGraphicsView):
                 r = dots.boundingRect()
                 dots.setPos(col.x - r.width() / 2, col.ellipsis_y - r.height() / 2)
         self._add_side_labels()
+        if self.overlay is not None:
+            self.overlay.attach(self)  # its items went with the scene's
         self._mark = None
         self.mark_column(self.marked_column)
         self.refresh()
@@ -249,6 +257,18 @@ class NetworkView(QGraphicsView):
         r = item.boundingRect()
         item.setPos(x - r.width() if right_align else x, y - r.height() / 2)
 
+    def set_overlay(self, overlay) -> None:
+        """Draw `overlay` (e.g. gradients instead of weights) over the network; None: the
+        plain network again."""
+        if self.overlay is overlay:
+            return
+        if self.overlay is not None:
+            self.overlay.detach(self)
+        self.overlay = overlay
+        if overlay is not None and self.layout is not None:
+            overlay.attach(self)
+        self.refresh()
+
     def mark_column(self, column: int | None) -> None:
         """Shade a column's background (the layer a forward-pass step is about)."""
         self.marked_column = column
@@ -276,7 +296,10 @@ class NetworkView(QGraphicsView):
         info = self.info
         if info is None or self._edges is None:
             return
-        if info.snapshot is not None:
+        matrices = self.overlay.edge_matrices(info) if self.overlay is not None else None
+        if matrices is not None:
+            self._edges.set_weights(self._edges.values_from(matrices))
+        elif info.snapshot is not None:
             self._edges.set_weights(self._edges.weights_from(info.snapshot))
         last = len(self._neurons) - 1
         for c, items in enumerate(self._neurons):
@@ -338,12 +361,15 @@ class NetworkView(QGraphicsView):
         item = self.itemAt(point)
         if isinstance(item, QGraphicsEllipseItem) and item.data(0) is not None:
             column, index = item.data(0)
-            return describe_neuron(self.info, column, index)
+            text = describe_neuron(self.info, column, index)
+            return text if self.overlay is None else self.overlay.neuron_text(text, column, index)
         # Within 4 pixels on screen, however far the drawing is scaled down.
         i = self._edges.nearest(self.mapToScene(point), 4.0 / self.scale_factor)
         if i is None:
             return None
         gap, to, frm = self._edges.index[i]
+        if self.overlay is not None:
+            return self.overlay.edge_text(self.info, gap, to, frm, self._edges.weights[i])
         return describe_edge(self.info, gap, to, frm, self._edges.weights[i])
 
     def mousePressEvent(self, event) -> None:

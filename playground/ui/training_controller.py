@@ -23,12 +23,14 @@ class TrainingController(QObject):
     updated = Signal(object)
     failed = Signal(str)
     runningChanged = Signal(bool)
+    stepReady = Signal(object)  # a StepReply (see training_worker.py)
 
     # Requests to the worker: queued, so they run in the worker thread, in order.
     _activate = Signal(object)
     _start = Signal()
     _step = Signal()
     _export = Signal(object)
+    _training_step = Signal(object)
 
     # Every controller made, so tests can fail one that leaves its thread running.
     instances: weakref.WeakSet = weakref.WeakSet()
@@ -45,11 +47,13 @@ class TrainingController(QObject):
         self._activate.connect(self._worker.activate)
         self._start.connect(self._worker.start)
         self._step.connect(self._worker.step)
+        self._training_step.connect(self._worker.training_step)
         # Blocking: the GUI waits for the worker to finish its current chunk (~20 ms).
         self._export.connect(self._worker.export_project,
                              Qt.ConnectionType.BlockingQueuedConnection)
         self._worker.updated.connect(self.updated)
         self._worker.failed.connect(self.failed)
+        self._worker.stepReady.connect(self.stepReady)
         self._worker.runningChanged.connect(self._on_running_changed)
         self._thread.start()
 
@@ -85,6 +89,10 @@ class TrainingController(QObject):
 
     def step(self) -> None:
         self._step.emit()
+
+    def training_step(self, request) -> None:
+        """A StepRequest; the answer comes back as `stepReady` (never blocks the GUI)."""
+        self._training_step.emit(request)
 
     def set_live(self, **values) -> None:
         self._worker.set_live(**values)

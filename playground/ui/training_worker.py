@@ -41,6 +41,24 @@ class Activation:
 
 
 @dataclass(frozen=True, eq=False)
+class StepRequest:
+    """Compute (or with `apply`, take) one training step on one example: its raw input
+    and target (a class index, or for regression a value in the data's units)."""
+
+    generation: int
+    raw: np.ndarray
+    target: int | float
+    apply: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class StepReply:
+    request: StepRequest
+    step: object | None  # a core.training_step.TrainingStep, or None with `error`
+    error: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class TrainingUpdate:
     """What the window needs after a chunk of epochs (or a switch of trainer)."""
 
@@ -72,6 +90,7 @@ class TrainingWorker(QObject):
     updated = Signal(object)  # TrainingUpdate
     failed = Signal(str)  # a human-readable message; the thread goes on
     runningChanged = Signal(bool)
+    stepReady = Signal(object)  # StepReply
 
     def __init__(self) -> None:
         super().__init__()
@@ -188,6 +207,29 @@ class TrainingWorker(QObject):
         self.pause_event.clear()
         self._train(1)
         self._emit()
+
+    @Slot(object)
+    def training_step(self, request: StepRequest) -> None:
+        """One training step on one example, shown or taken (core/training_step.py). It
+        runs between chunks of epochs, like every request; taking it is not an epoch."""
+        from playground.core.errors import PlaygroundError
+        from playground.core.training_step import apply_step, propose_step
+
+        try:
+            if self._trainer is None or request.generation != self._generation:
+                raise PlaygroundError("the network is still being built; try again in a moment")
+            if request.apply and self._running:
+                raise PlaygroundError("pause training first: a step by hand is taken while "
+                                      "training is paused")
+            self._apply_live()  # the learning rate, optimizer, … the window shows now
+            take = apply_step if request.apply else propose_step
+            step = take(self._trainer, request.raw, request.target)
+        except Exception as e:  # noqa: BLE001 — shown in the view, the thread survives
+            self.stepReady.emit(StepReply(request, None, _human(e)))
+            return
+        self.stepReady.emit(StepReply(request, step))
+        if request.apply:
+            self._emit()  # the window draws the new weights (no epoch: the curves stay)
 
     @Slot()
     def _tick(self) -> None:
