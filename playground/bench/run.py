@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 
-from playground.bench import redraw, scale, startup, throughput
+from playground.bench import neuron_maps, redraw, scale, startup, throughput
 from playground.bench.harness import close_window, open_window
 from playground.bench.turns import median_round, take_turns
 
@@ -62,6 +62,7 @@ def run(quick: bool, log=print) -> dict:
         _window_measures(results, sizes, app, window, spec, base, data, log)
     finally:
         close_window(window)
+    neuron_maps.measures(results, sizes, log)
     _scale_measures(results, sizes, log)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     return results
@@ -297,6 +298,7 @@ def table(r: dict) -> str:
                          f"{r['views_lateness_p50_ms']:.1f} / {r['views_lateness_p99_ms']:.1f} / "
                          f"{r['views_lateness_max_ms']:.1f} ms", "p99 < 16 ms",
                          r["views_lateness_p99_ms"] < 16))
+    lines += neuron_maps.rows(r, _row)
     for k in ("1e4", "1e5", "1e6"):
         v = r[f"redraw_ms_{k}"]
         lines.append(_row(f"redraw loss plot, {k} epochs", f"{v:.1f} ms",
