@@ -1,5 +1,7 @@
 """Neuron maps: each hidden and output neuron shows its output over the input plane."""
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -117,9 +119,14 @@ def test_maps_are_computed_once_per_snapshot_and_not_when_off(qtbot, window, mon
         return real(snapshot, cells)
 
     monkeypatch.setattr(display_module, "maps_on", counting)
-    train(qtbot, window, 300)
+    start = time.perf_counter()
+    train(qtbot, window, 1500)
+    seconds = time.perf_counter() - start
     assert len(seen) >= 2
     assert len({id(s) for s in seen}) == len(seen)  # no snapshot twice: one pass for all
+    # While training, at most LIVE_RATE a second (however many frames), and the last
+    # snapshot of the run always.
+    assert len(seen) <= seconds * display_module.LIVE_RATE + 2
     assert seen[-1] is window.snapshot
     window._show_prediction()
     window.prediction.set_values(np.array([0.5, -0.5]))  # both on the plane: no new pass
@@ -183,6 +190,8 @@ def test_a_click_pins_a_neuron_and_esc_unpins_it(qtbot, window):  # noqa: F811
     assert dock.isVisible()  # a click opens the decision map on that neuron
     decision = window.insights.view("decisionMapDock")
     assert decision.neuron == (1, 4) and "pinned" in find(window, "mapTitle").text()
+    ring = window.neuron_maps.ring  # the editor marks the pinned neuron
+    assert view.mapFromScene(ring.sceneBoundingRect().center()) == at(view, (1, 4))
     hover(view, at(view, (1, 0)))
     assert decision.neuron == (1, 0)
     leave(view)
@@ -195,7 +204,7 @@ def test_a_click_pins_a_neuron_and_esc_unpins_it(qtbot, window):  # noqa: F811
     assert decision.neuron == (2, 0)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Escape)
-    assert decision.neuron is None
+    assert decision.neuron is None and window.neuron_maps.ring is None
     window.insights.refresh()
     assert decision.classes is not None  # the prediction again
 

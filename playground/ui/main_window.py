@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
             return  # mid-switch: the network, the data or the weights are not yet matched
         info = self._neuron_info()
         self.editor.update_values(info)
-        self.neuron_maps.update()
+        self.neuron_maps.update(live=self._rate is not None)  # while training: throttled
         if self.dataset.is_regression:
             self.prediction.show_value(info.predicted_value())
         else:

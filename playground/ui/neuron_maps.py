@@ -7,9 +7,12 @@ map is opened and set), the other features held at the prediction panel's values
 The maps come from the latest weight snapshot, all neurons at once in one forward
 pass over a 32 × 32 grid (core/neuron_maps.py), once per snapshot: the window's
 frame calls `update()`, which does nothing when the snapshot, the plane and the held
-values are those of the maps already shown. Its cost is part of the frame budget
-(main_window._redraw measures it), so the window redraws less often rather than
-take more from training.
+values are those of the maps already shown. While training runs, the maps follow
+at most LIVE_RATE times a second (and the last snapshot of a run always): a map
+changes slowly, and redoing them with every frame (11 a second) cost training 10 %
+on the benchmark's spirals network, every millisecond of Python on the GUI thread
+being taken from the training thread through the GIL. What they cost is part of
+the frame budget (main_window._redraw measures it).
 
 Hovering a neuron shows its map large in the decision map (when that is open), with
 the data on top; a click pins it there (and opens the decision map), a second click
@@ -18,12 +21,15 @@ or Esc unpins it.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import QToolButton
 
 from playground.core.neuron_maps import maps_on, plane, plane_range
+from playground.ui import theme
 from playground.ui.network_layout import MAX_RADIUS
 from playground.ui.neuron_map_items import NeuronMapItems
 from playground.ui.neuron_text import neuron_name
@@ -32,6 +38,7 @@ MAP_DOCK = "decisionMapDock"
 # The person's own choice, per kind of data set: maps are on by default where there are
 # only two features (the plane is the whole input), off where there are more.
 SETTING = "view/neuron_maps_{}"
+LIVE_RATE = 4.0  # map updates a second, at most, while training (as the see-inside views)
 MAP_RADIUS = 20.0  # the neurons' largest radius with maps in them (13 without)
 
 
@@ -48,7 +55,9 @@ class NeuronMapDisplay(QObject):
         self.computed = 0  # maps computed so far (tests and the benchmark count them)
         self.hovered: tuple[int, int] | None = None
         self.pinned: tuple[int, int] | None = None
+        self.ring = None  # the ring around the pinned neuron in the editor
         self._snapshot = None  # the snapshot of the maps shown
+        self._shown_at = -np.inf  # when they were computed (perf_counter)
         self._plane = None  # their plane's cells, kept while the snapshots change
         self._plane_key = None  # (the pair, the held values) of those cells
         self._ranges: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -116,9 +125,11 @@ class NeuronMapDisplay(QObject):
             return view.scatter.axes()
         return 0, min(1, self.window.dataset.n_features - 1)
 
-    def update(self) -> None:
+    def update(self, live: bool = False) -> None:
         """Bring the maps up to date with the latest snapshot and the prediction panel:
-        nothing to do when neither has changed what they show, or when they are off."""
+        nothing to do when neither has changed what they show, or when they are off.
+        `live`: training is running, and the maps were redone less than 1 / LIVE_RATE
+        seconds ago: they wait for a later frame."""
         if not self.action.isChecked():
             return
         w = self.window
@@ -139,7 +150,9 @@ class NeuronMapDisplay(QObject):
             self._plane_key, self._snapshot = plane_key, None
         elif w.snapshot is self._snapshot:
             return  # the maps shown are this snapshot's, over this plane
-        self._snapshot = w.snapshot
+        elif live and time.perf_counter() - self._shown_at < 1 / LIVE_RATE:
+            return
+        self._snapshot, self._shown_at = w.snapshot, time.perf_counter()
         self.computed += 1
         self.items.show(maps_on(w.snapshot, self._plane))
 
@@ -151,10 +164,12 @@ class NeuronMapDisplay(QObject):
 
     @Slot()
     def _on_layout_changed(self) -> None:
+        self.ring = None  # the scene was cleared: it is gone
         self.items.build()
         self._forget()
         if self.pinned is not None and self.pinned not in self.items.items:
             self.unpin()
+        self._ring_pinned()
         self._explain()
         self.update()
 
@@ -193,8 +208,25 @@ class NeuronMapDisplay(QObject):
         self.pinned = None
         self._show_in_map()
 
+    def _ring_pinned(self) -> None:
+        """A ring in the warning colour around the pinned neuron, so it is plain which
+        one the decision map keeps showing."""
+        if self.ring is not None:
+            self.view.scene().removeItem(self.ring)
+            self.ring = None
+        lay = self.view.layout
+        if self.pinned is None or lay is None:
+            return
+        c, i = self.pinned
+        col, r = lay.columns[c], lay.radius + 3
+        y = col.ys[col.shown.index(i)]
+        self.ring = self.view.scene().addEllipse(col.x - r, y - r, 2 * r, 2 * r,
+                                                 QPen(theme.warning(), 2.5))
+        self.ring.setZValue(2.6)  # over the map, under the labels
+
     def _show_in_map(self) -> None:
         self._unpin_key.setEnabled(self.pinned is not None)
+        self._ring_pinned()
         if not self.window.docks[MAP_DOCK].isVisible():
             return
         view = self.window.insights.view(MAP_DOCK)
