@@ -9,9 +9,10 @@ pass over a 32 × 32 grid (core/neuron_maps.py), once per snapshot: the window's
 frame calls `update()`, which does nothing when the snapshot, the plane and the held
 values are those of the maps already shown. While training runs, the maps follow
 at most LIVE_RATE times a second (and the last snapshot of a run always): a map
-changes slowly, and redoing them with every frame (11 a second) cost training 10 %
-on the benchmark's spirals network, every millisecond of Python on the GUI thread
-being taken from the training thread through the GIL. What they cost is part of
+changes slowly, and one update of them all costs about 0.6 ms of Python on the GUI
+thread (1–2 ms on a busy machine), taken from the training thread through the GIL;
+with every frame (11 a second) that is 1 % of the wall time, which costs training
+three to four times as much (see frame_budget.py). What they cost is part of
 the frame budget (main_window._redraw measures it).
 
 Hovering a neuron shows its map large in the decision map (when that is open), with
