@@ -5,6 +5,7 @@ import pytest
 
 from playground.core.forward import WeightSnapshot, forward_pass
 from playground.core.neuron_maps import (
+    grid_size,
     maps_on,
     neuron_maps,
     plane,
@@ -70,3 +71,10 @@ def test_shown_values():
                                [[0.0, 1.0, -0.5]])
     np.testing.assert_allclose(shown_values(np.array([[-4.0, 2.0]]), True, 1), [[-1.0, 0.5]])
     np.testing.assert_array_equal(shown_values(np.zeros((2, 2)), False, 2), np.zeros((2, 2)))
+
+
+def test_wide_networks_get_coarser_maps():
+    assert grid_size([2, 8, 8, 2]) == grid_size([2, 8, 8, 8, 2]) == 32
+    assert grid_size([2, 512, 2]) == 31
+    assert grid_size([2, 64, 64, 2]) == 21  # 4,352 multiply-adds a row
+    assert grid_size([2, 256, 256, 256, 2]) == 8  # never coarser than 8

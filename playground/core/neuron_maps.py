@@ -18,7 +18,18 @@ from playground.core.forward import WeightSnapshot, forward_pass
 from playground.core.split import Standardizer
 
 GRID = 32  # cells per axis of a neuron's small map: 1,024 rows through the network
+# ... fewer for a wide network: one update of the maps does at most this many
+# multiply-adds (a 2-256-256-256-2 network has 132,000 a row: 32 × 32 cells took
+# 150 ms a frame, 8 × 8 take a few), and no fewer than MIN_GRID cells per axis.
+WORK = 2_000_000
+MIN_GRID = 8
 PAD = 0.05  # margin around the data, as a share of each axis's span
+
+
+def grid_size(widths: list[int]) -> int:
+    """Cells per axis of the maps of a network with these column widths."""
+    per_row = sum(a * b for a, b in zip(widths, widths[1:], strict=False))
+    return int(min(GRID, max(MIN_GRID, int(np.sqrt(WORK / max(per_row, 1))))))
 
 
 def plane_range(x: np.ndarray, pair: tuple[int, int],

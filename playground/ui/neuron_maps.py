@@ -5,7 +5,8 @@ lines and the next layers combine them.
 The plane is the decision map's: its two features (the first two until the decision
 map is opened and set), the other features held at the prediction panel's values.
 The maps come from the latest weight snapshot, all neurons at once in one forward
-pass over a 32 × 32 grid (core/neuron_maps.py), once per snapshot: the window's
+pass over a 32 × 32 grid (coarser for wide networks; core/neuron_maps.py), once
+per snapshot: the window's
 frame calls `update()`, which does nothing when the snapshot, the plane and the held
 values are those of the maps already shown. While training runs, the maps follow
 at most LIVE_RATE times a second (and the last snapshot of a run always): a map
@@ -29,7 +30,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import QToolButton
 
-from playground.core.neuron_maps import maps_on, plane, plane_range
+from playground.core.neuron_maps import grid_size, maps_on, plane, plane_range
 from playground.ui import theme
 from playground.ui.network_layout import MAX_RADIUS
 from playground.ui.neuron_map_items import NeuronMapItems
@@ -40,6 +41,10 @@ MAP_DOCK = "decisionMapDock"
 # only two features (the plane is the whole input), off where there are more.
 SETTING = "view/neuron_maps_{}"
 LIVE_RATE = 4.0  # map updates a second, at most, while training (as the see-inside views)
+# ... and while training, the maps take at most this share of the wall time: a wide
+# network's maps (tens of milliseconds on a busy machine, for the matrix products)
+# are redone every few seconds instead.
+SHARE = 0.01
 MAP_RADIUS = 20.0  # the neurons' largest radius with maps in them (13 without)
 
 
@@ -59,6 +64,7 @@ class NeuronMapDisplay(QObject):
         self.ring = None  # the ring around the pinned neuron in the editor
         self._snapshot = None  # the snapshot of the maps shown
         self._shown_at = -np.inf  # when they were computed (perf_counter)
+        self.cost = 0.0  # seconds an update of the maps takes (the latest)
         self._plane = None  # their plane's cells, kept while the snapshots change
         self._plane_key = None  # (the pair, the held values) of those cells
         self._ranges: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -143,19 +149,23 @@ class NeuronMapDisplay(QObject):
             return
         pair = self.pair()
         held = np.asarray(w.prediction.values(), dtype=np.float64)
-        plane_key = (pair, np.delete(held, list(set(pair))).tobytes())
+        n = grid_size(w.spec.widths)  # finer for small networks, coarser for wide ones
+        plane_key = (pair, n, np.delete(held, list(set(pair))).tobytes())
         if plane_key != self._plane_key:
             if pair not in self._ranges:
                 self._ranges[pair] = plane_range(w.dataset.x, pair)
-            self._plane = plane(w._split.standardizer, held, pair, *self._ranges[pair])
+            self._plane = plane(w._split.standardizer, held, pair, *self._ranges[pair], n)
             self._plane_key, self._snapshot = plane_key, None
         elif w.snapshot is self._snapshot:
             return  # the maps shown are this snapshot's, over this plane
-        elif live and time.perf_counter() - self._shown_at < 1 / LIVE_RATE:
+        elif live and time.perf_counter() - self._shown_at < \
+                max(1 / LIVE_RATE, self.cost / SHARE):
             return
-        self._snapshot, self._shown_at = w.snapshot, time.perf_counter()
+        start = time.perf_counter()
+        self._snapshot, self._shown_at = w.snapshot, start
         self.computed += 1
         self.items.show(maps_on(w.snapshot, self._plane))
+        self.cost = time.perf_counter() - start
 
     @Slot()
     def axes_changed(self) -> None:
