@@ -17,3 +17,30 @@ def test_the_scale_rows_say_how_many_rows_were_used():
     assert _scale_rows(scale_results(scale_rows=12_345))[0].startswith("scale 12345×32")
     assert _scale_rows(scale_results())[0].startswith("scale 1M×32")  # results from before
     assert "no device" in full[1]
+
+
+def test_the_neuron_map_rows_compare_maps_on_with_off():
+    from playground.bench.neuron_maps import rows
+    from playground.bench.run import _row
+
+    r = {}
+    for key, on, off in (("xor", 0.90, 0.92), ("spirals", 0.80, 0.90)):
+        r |= {f"maps_{key}_throughput_ratio_on": on, f"maps_{key}_throughput_ratio_off": off,
+              f"maps_{key}_updates_per_second_on": 10.5,
+              f"maps_{key}_updates_per_second_off": 11.0, f"maps_{key}_frame_ms_on": 1.2,
+              f"maps_{key}_frame_ms_off": 0.6, f"maps_{key}_lateness_p99_ms_on": 4.0,
+              f"maps_{key}_lateness_p99_ms_off": 3.0}
+    lines = rows(r, _row)
+    assert len(lines) == 8  # results from before the half-second switching
+    assert lines[0].startswith("neuron maps, XOR 2×8: window/bare on/off")
+    assert "0.900 / 0.920 (-2.2 %)" in lines[0] and lines[0].endswith("✓")
+    assert "0.800 / 0.900" in lines[4] and lines[4].endswith("✗")  # 11 % slower
+    assert "10.5 / 11.0 /s" in lines[1] and "1.20 / 0.60 ms" in lines[2]
+    assert "4.0 / 3.0 ms" in lines[3] and lines[3].endswith("✗")
+    assert all(len(line) <= len(lines[0]) for line in lines)  # in the table's columns
+    r |= {"maps_xor_switched_ratio": 0.985, "maps_spirals_switched_ratio": 0.95}
+    lines = rows(r, _row)
+    assert len(lines) == 10
+    assert "epochs/s on / off, switched every 0.5 s" in lines[1]
+    assert "0.985" in lines[1] and lines[1].endswith("✓") and lines[6].endswith("✗")
+    assert rows({}, _row) == []  # results from before the maps were measured

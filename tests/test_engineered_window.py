@@ -98,3 +98,24 @@ def test_a_product_multiplies_the_decision_map_s_features(qtbot, window):  # noq
     view = window.insights.view("decisionMapDock")
     classes, _ = torch_classes(window, view)
     assert (view.classes == classes).mean() > 0.99
+
+
+def test_the_training_step_and_neuron_maps_see_the_engineered_inputs(qtbot, window):  # noqa: F811
+    from test_step_explainer import open_step_view
+
+    from playground.core.backprop import backprop
+
+    kind_action(window, "square").trigger()
+    qtbot.waitUntil(lambda: window.snapshot is not None
+                    and window.snapshot.weights[0].shape[1] == 8, timeout=10_000)
+    row = int(window._split.val_index[1])
+    view = open_step_view(qtbot, window, row)
+    truth = int(window.dataset.y[row])
+    want = backprop(window.snapshot, window._split.standardizer, window.dataset.x[row], truth)
+    assert view.backward.layers[0].weights.shape == (8, 8)  # a column per input neuron
+    for mine, theirs in zip(want.weight_gradients, view.step.weight_gradients, strict=True):
+        np.testing.assert_allclose(mine, theirs, atol=1e-6)  # numpy against autograd
+    window.actions["neuron_maps"].setChecked(True)
+    window.neuron_maps.update()
+    shown = window.neuron_maps.items.visible()  # a map in every hidden and output neuron
+    assert len(shown) == sum(window.spec.widths[1:])

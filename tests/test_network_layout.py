@@ -131,3 +131,18 @@ def test_a_narrow_editor_shows_the_whole_network_and_its_cards(qtbot, hidden):
                 assert right < next_left  # side by side, not on top of each other
             else:
                 assert next_left - left >= 20  # partly covered, never hidden
+
+
+def test_neurons_that_fit_when_shrunk_are_all_drawn():
+    """Shrunk to fit the height, a column's slots fill it exactly and none is condensed
+    (the shrink once left the gap out of the slot: 12 neurons in 400 px lost two)."""
+    for height in (250, 300, 332, 400, 600):
+        for widths, max_radius in (([2, 12, 2], 13.0), ([2, 8, 8, 2], 20.0)):
+            lay = layout_network(widths, 700, height, max_radius=max_radius)
+            tallest = max(widths)
+            if tallest * (2 * 7.0 + 4.0) <= height - 32:  # room at the smallest size
+                assert all(c.hidden_count == 0 for c in lay.columns), (height, widths)
+            ys = lay.columns[1].ys
+            assert all(b - a >= 2 * lay.radius for a, b in zip(ys, ys[1:], strict=False))
+            assert lay.radius <= max_radius
+    assert layout_network([2, 8, 2], 700, 900, max_radius=20.0).radius == 20.0

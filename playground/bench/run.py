@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 
-from playground.bench import redraw, scale, startup, throughput
+from playground.bench import neuron_maps, redraw, scale, startup, throughput
 from playground.bench.harness import close_window, open_window
 from playground.bench.turns import median_round, take_turns
 
@@ -29,10 +29,11 @@ class Sizes:
     turns_full_batch: int
     turns_batch16: int
     turns_scale: int
+    switch_s: float  # the neuron maps' cost: seconds of training switched on and off
 
 
-FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5, 2, 20, 2)
-QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1, 2, 2, 1)
+FULL = Sizes(20_000, 20_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5, 2, 20, 2, 60.0)
+QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1, 2, 2, 1, 4.0)
 
 
 def run(quick: bool, log=print) -> dict:
@@ -62,6 +63,7 @@ def run(quick: bool, log=print) -> dict:
         _window_measures(results, sizes, app, window, spec, base, data, log)
     finally:
         close_window(window)
+    neuron_maps.measures(results, sizes, log)
     _scale_measures(results, sizes, log)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     return results
@@ -297,6 +299,7 @@ def table(r: dict) -> str:
                          f"{r['views_lateness_p50_ms']:.1f} / {r['views_lateness_p99_ms']:.1f} / "
                          f"{r['views_lateness_max_ms']:.1f} ms", "p99 < 16 ms",
                          r["views_lateness_p99_ms"] < 16))
+    lines += neuron_maps.rows(r, _row)
     for k in ("1e4", "1e5", "1e6"):
         v = r[f"redraw_ms_{k}"]
         lines.append(_row(f"redraw loss plot, {k} epochs", f"{v:.1f} ms",

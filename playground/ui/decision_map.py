@@ -6,6 +6,10 @@ explorer's feature scatter (points by true class, a star at the current
 penguin) with the predicted class painted behind it: the class colour,
 lighter where the network is less sure.
 
+A neuron of the network can take the prediction's place (hovered or pinned
+in the editor, see neuron_maps.py): the plane is then painted with that
+neuron's output, blue positive and orange negative, under the same points.
+
 For a regression data set the plane is painted with the predicted value on a
 continuous colour map (its colour bar beside the plot), and the points with their
 true value on the same map: a point that stands out from the ground around it is
@@ -20,16 +24,12 @@ from PySide6.QtGui import QImage, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPixmapItem, QLabel, QVBoxLayout, QWidget
 
 from playground.core.dataset import Dataset
+from playground.core.neuron_maps import neuron_maps, plane_grid, plane_rows
 from playground.ui import theme
 from playground.ui.feature_scatter import FeatureScatter
+from playground.ui.neuron_map_items import diverging_rgb
 
 GRID = 64  # cells per axis: 4,096 forward passes; finer costs more than it shows
-
-
-def plane_grid(low: np.ndarray, high: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cell centres along two axes spanning [low, high] (each of length n)."""
-    step = (high - low) / n
-    return (low[0] + step[0] * (np.arange(n) + 0.5), low[1] + step[1] * (np.arange(n) + 0.5))
 
 
 class DecisionMap(QWidget):
@@ -58,8 +58,12 @@ class DecisionMap(QWidget):
         self.rgb: np.ndarray | None = None  # the colours shown, row 0 at the bottom
         self.held = QLabel(objectName="mapHeldLabel")
         self.held.setWordWrap(True)
+        self.title = QLabel(objectName="mapTitle")  # which neuron, when one is shown
+        self.title.setWordWrap(True)
+        self.title.hide()
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
+        box.addWidget(self.title)
         box.addWidget(self.scatter, 1)
         box.addWidget(self.held)
 
@@ -74,6 +78,19 @@ class DecisionMap(QWidget):
         self.classes: np.ndarray | None = None  # predicted class per cell (GRID × GRID)
         self.values: np.ndarray | None = None  # regression: predicted value per cell
         self.axes_values: tuple[np.ndarray, np.ndarray] | None = None  # cell centres
+        self.neuron: tuple[int, int] | None = None  # (column, index) shown instead
+        self.neuron_values: np.ndarray | None = None  # its output per cell, as drawn
+
+    def show_neuron(self, neuron: tuple[int, int] | None, title: str = "") -> None:
+        """Paint one neuron's output (editor column, index) instead of the prediction;
+        None: the prediction again."""
+        self.neuron = neuron
+        self.title.setText(title)
+        self.title.setVisible(neuron is not None)
+        if self.scatter.colour_bar is not None:  # the target's scale: not the neuron's
+            self.scatter.colour_bar.setVisible(neuron is None)
+        if self.state is not None:
+            self._draw()
 
     # --- from InsightViews -------------------------------------------------------------
     def show_state(self, state) -> None:
@@ -98,10 +115,12 @@ class DecisionMap(QWidget):
         low, high = np.array([x0, y0]), np.array([x1, y1])
         gx, gy = plane_grid(low, high, GRID)
         self.axes_values = (gx, gy)
-        rows = np.repeat(raw[None, :], GRID * GRID, axis=0)
-        rows[:, ix] = np.tile(gx, GRID)  # row-major: y changes slowest
-        rows[:, iy] = np.repeat(gy, GRID)
-        if self.dataset.is_regression:
+        self.neuron_values = None
+        rows = plane_rows(raw, (ix, iy), gx, gy) if self.neuron is None else None
+        if self.neuron is not None:
+            self.classes = self.values = None
+            rgb = self._neuron_colours(raw, (ix, iy), low, high)
+        elif self.dataset.is_regression:
             values = state.values(rows)
             self.values = None if values is None else values.reshape(GRID, GRID)
             rgb = None if values is None else self.scatter.value_colours.rgb(self.values)
@@ -120,6 +139,19 @@ class DecisionMap(QWidget):
         # Pixel row 0 is the lowest y: the view box's y axis points up.
         self.image.setTransform(QTransform.fromScale((x1 - x0) / GRID, (y1 - y0) / GRID))
         self.image.setPos(x0, y0)
+
+    def _neuron_colours(self, raw, pair, low, high) -> np.ndarray | None:
+        """The shown neuron's output over the plane, as the editor's small maps colour
+        it (one forward pass gives every neuron; this one is kept)."""
+        state = self.state
+        column, index = self.neuron
+        if not state.fits() or not 0 < column <= len(state.snapshot.weights) or \
+                index >= state.snapshot.weights[column - 1].shape[0]:
+            return None
+        maps = neuron_maps(state.snapshot, state.split.standardizer, raw, pair, low, high,
+                           GRID)
+        self.neuron_values = maps.raw[column - 1][index]
+        return diverging_rgb(maps.layers[column - 1][index])
 
     @staticmethod
     def _colours(classes: np.ndarray, confidence: np.ndarray, n_classes: int) -> np.ndarray:

@@ -10,10 +10,9 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.dataset import Dataset
+from playground.core.neuron_maps import PAD, plane_range
 from playground.ui import theme
 from playground.ui.value_colours import ValueColours, value_range
-
-PAD = 0.05  # margin around the data, as a share of each axis's span
 
 
 class FeatureScatter(QWidget):
@@ -122,10 +121,10 @@ class FeatureScatter(QWidget):
         item.setLabel("left", self.dataset.features[jy].label)
         # A fixed view of the data: auto-ranging would re-lay out the plot on every move
         # of the star (milliseconds of Python on the GUI thread, taken from training).
-        lo, hi = np.nanmin(x[:, [jx, jy]], axis=0), np.nanmax(x[:, [jx, jy]], axis=0)
-        pad = PAD * np.maximum(hi - lo, 1e-9)
-        item.getViewBox().setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]),
-                                   yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
+        # The neuron maps span the same plane (core/neuron_maps.py).
+        low, high = plane_range(x, (jx, jy), PAD)
+        item.getViewBox().setRange(xRange=(low[0], high[0]), yRange=(low[1], high[1]),
+                                   padding=0)
         self._place_marker()
 
     def _place_marker(self) -> None:

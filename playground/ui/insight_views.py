@@ -44,13 +44,18 @@ class ModelState:
     true_class: str | None = None  # its class (or value), when taken from the data set
     true_row: int | None = None  # and the data-set row it was taken from
 
+    def fits(self) -> bool:
+        """Whether the snapshot is of this network (not None, nor one being replaced)."""
+        return self.snapshot is not None and \
+            self.snapshot.weights[0].shape[1] == self.spec.widths[0] and \
+            self.snapshot.weights[-1].shape[0] == self.spec.n_outputs
+
     def probabilities(self, raw: np.ndarray) -> np.ndarray | None:
         """Class probabilities for rows of raw inputs (numpy forward pass); for a
         regression network, its one output: the standardized predicted value."""
         from playground.core.forward import forward_pass
 
-        if self.snapshot is None or self.snapshot.weights[0].shape[1] != self.spec.widths[0] \
-                or self.snapshot.weights[-1].shape[0] != self.spec.n_outputs:
+        if not self.fits():
             return None
         return forward_pass(self.snapshot, self.split.standardizer.transform(raw))[-1] \
             .activations

@@ -24,6 +24,7 @@ from playground.ui.first_paint import after_first_paint
 from playground.ui.frame_budget import FrameBudget
 from playground.ui.insight_views import InsightViews
 from playground.ui.network_editor import NetworkEditor
+from playground.ui.neuron_maps import NeuronMapDisplay
 from playground.ui.neuron_text import NeuronInfo
 from playground.ui.plots import TrainingPlots
 from playground.ui.prediction_panel import PredictionPanel
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.runs = RunTracker(self)  # every network that trains is a run (core/runs.py)
         self.insights = InsightViews(self)  # see-inside views, each built when first shown
         self._add_insight_views()
+        self.neuron_maps = NeuronMapDisplay(self)  # the editor's small maps (View menu)
+        self.neuron_maps.use_dataset(self.dataset)
 
         self.project_file = ProjectFile(self)
         self.exports = ExportActions(self)
@@ -150,6 +153,8 @@ class MainWindow(QMainWindow):
 
             view = DecisionMap(self.dataset)
             view.scatter.rowChosen.connect(views.load_row)
+            for combo in (view.scatter.x_choice, view.scatter.y_choice):
+                combo.currentIndexChanged.connect(self.neuron_maps.axes_changed)
             return view
 
         def confusion():  # regression has no classes: predicted versus actual instead
@@ -290,6 +295,7 @@ class MainWindow(QMainWindow):
         self.plots.set_task(dataset.is_regression)
         self._title_task_docks()
         self.controls.name_rows(dataset.nouns[0])
+        self.neuron_maps.use_dataset(dataset)
         self.reset_to_defaults()
         self.controller.set_input(self.prediction.values())
 
@@ -473,6 +479,7 @@ class MainWindow(QMainWindow):
             return  # mid-switch: the network, the data or the weights are not yet matched
         info = self._neuron_info()
         self.editor.update_values(info)
+        self.neuron_maps.update(live=self._rate is not None)  # while training: throttled
         if self.dataset.is_regression:
             self.prediction.show_value(info.predicted_value())
         else:

@@ -91,6 +91,7 @@ class NetworkEditor(QWidget):
         bar.addWidget(self.remove_button)
         bar.addStretch(1)
         bar.addWidget(self.summary)
+        self.bar = bar  # the window adds its own toggles here (see neuron_maps.py)
 
         self.strip = _CardStrip(self)
         self.view = NetworkView(self)

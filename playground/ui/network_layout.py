@@ -11,6 +11,7 @@ from dataclasses import dataclass
 TOP, BOTTOM = 16.0, 16.0
 GAP = 8.0
 MIN_RADIUS = 7.0
+MAX_RADIUS = 13.0  # the default; larger when the neurons hold maps (see neuron_maps.py)
 # At most this many neurons of a column are drawn, however tall the view: every pair of
 # drawn neighbours is a connection to stroke, and a 32-256-256-256 network drawn in
 # full height (5,000 connections) took 0.3–0.8 s to repaint, CPU taken from training.
@@ -48,7 +49,7 @@ def width_needed(n_columns: int, left: float, right: float) -> float:
 
 
 def layout_network(widths: list[int], width: float, height: float, left: float = 150.0,
-                   right: float = 130.0) -> NetworkLayout:
+                   right: float = 130.0, max_radius: float = MAX_RADIUS) -> NetworkLayout:
     """Columns spread between `left` and `right` margins (room for the side labels)."""
     n = len(widths)
     usable_w = max(width - left - right, MIN_WIDTH_PER_COLUMN * n)
@@ -56,13 +57,21 @@ def layout_network(widths: list[int], width: float, height: float, left: float =
     usable_h = max(height - TOP - BOTTOM, 60.0)
     # Shrink the neurons (down to MIN_RADIUS) before condensing: a 12-unit layer shows
     # every neuron; a 512-unit one is condensed rather than drawn as specks.
-    radius = max(MIN_RADIUS, min(13.0, spacing * 0.12))
+    radius = max(MIN_RADIUS, min(max_radius, spacing * 0.12))
     tallest = max(widths)
-    if tallest * (2 * radius + GAP) > usable_h:
-        radius = max(MIN_RADIUS, (usable_h / tallest - GAP / 2) / 2)
     gap = GAP if radius >= 8 else GAP / 2
+    if tallest * (2 * radius + gap) > usable_h:
+        # Each neuron's slot is its diameter and the gap: the slots fill the height
+        # exactly (below a radius of 8, with the smaller gap).
+        gap = GAP
+        radius = (usable_h / tallest - gap) / 2
+        if radius < 8:
+            gap = GAP / 2
+            radius = max(MIN_RADIUS, (usable_h / tallest - gap) / 2)
     slot = 2 * radius + gap
-    max_shown = min(MAX_SHOWN, max(3, int(usable_h // slot)))
+    # (A hair of tolerance: slots that fill the height exactly must not lose one to
+    # rounding.)
+    max_shown = min(MAX_SHOWN, max(3, int((usable_h + 1e-6) // slot)))
     columns = []
     for i, units in enumerate(widths):
         x = left + (i * spacing if n > 1 else usable_w / 2)

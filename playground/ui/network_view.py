@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui import theme
-from playground.ui.network_layout import NetworkLayout, layout_network, width_needed
+from playground.ui.network_layout import MAX_RADIUS, NetworkLayout, layout_network, width_needed
 from playground.ui.neuron_text import describe_edge, describe_neuron
 
 WIDTH_LEVELS = 6  # thickness buckets: lines of one colour and width are drawn in one call
@@ -131,6 +131,9 @@ class NetworkView(QGraphicsView):
 
     layoutChanged = Signal()
     columnClicked = Signal(int)
+    # (column, index) of the neuron under the mouse, or None when it leaves every neuron
+    neuronHovered = Signal(object)
+    neuronClicked = Signal(object)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -161,6 +164,9 @@ class NetworkView(QGraphicsView):
         self._mark: QGraphicsRectItem | None = None
         # Drawn over the network instead of the weights, when set (gradient_overlay.py).
         self.overlay = None
+        self._hovered: tuple[int, int] | None = None
+        self.map_hint = ""  # what a hidden or output neuron's tooltip adds about its map
+        self.max_radius = MAX_RADIUS
 
     # --- structure -------------------------------------------------------------------
     def set_info(self, info) -> None:
@@ -168,6 +174,13 @@ class NetworkView(QGraphicsView):
         self.info = info
         self._widths = info.widths
         self._rebuild()
+
+    def set_max_radius(self, radius: float) -> None:
+        """Draw the neurons up to this size (maps inside them want room)."""
+        if radius != self.max_radius:
+            self.max_radius = radius
+            if self.info is not None:
+                self._rebuild()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -191,7 +204,7 @@ class NetworkView(QGraphicsView):
         self.setTransform(QTransform.fromScale(self.scale_factor, self.scale_factor))
         width, height = rect.width() / self.scale_factor, rect.height() / self.scale_factor
         scene.setSceneRect(QRectF(0, 0, width, height))
-        self.layout = layout_network(self._widths, width, height, left, right)
+        self.layout = layout_network(self._widths, width, height, left, right, self.max_radius)
         lay = self.layout
         segments, index = [], []
         for gap in range(len(self._widths) - 1):
@@ -348,21 +361,39 @@ class NetworkView(QGraphicsView):
     def mouseMoveEvent(self, event) -> None:
         """The neuron or connection under the mouse describes itself in a tooltip."""
         super().mouseMoveEvent(event)
+        neuron = self.neuron_at(event.position().toPoint())
+        if neuron != self._hovered:
+            self._hovered = neuron
+            self.neuronHovered.emit(neuron)
         text = self.tooltip_at(event.position().toPoint())
         if text:
             QToolTip.showText(event.globalPosition().toPoint(), text, self)
         else:
             QToolTip.hideText()
 
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        if self._hovered is not None:
+            self._hovered = None
+            self.neuronHovered.emit(None)
+
+    def neuron_at(self, point) -> tuple[int, int] | None:
+        """(column, index) of the neuron at a view point (under its map, if it shows one)."""
+        for item in self.items(point):
+            if isinstance(item, QGraphicsEllipseItem) and item.data(0) is not None:
+                return tuple(item.data(0))
+        return None
+
     def tooltip_at(self, point) -> str | None:
         """Bias and activation of a neuron, or the weight of a connection, at a view point."""
         if self.info is None or self._edges is None:
             return None
-        item = self.itemAt(point)
-        if isinstance(item, QGraphicsEllipseItem) and item.data(0) is not None:
-            column, index = item.data(0)
-            text = describe_neuron(self.info, column, index)
-            return text if self.overlay is None else self.overlay.neuron_text(text, column, index)
+        neuron = self.neuron_at(point)
+        if neuron is not None:
+            text = describe_neuron(self.info, *neuron)
+            if self.map_hint and neuron[0]:
+                text = f"{text}\n\n{self.map_hint}"
+            return text if self.overlay is None else self.overlay.neuron_text(text, *neuron)
         # Within 4 pixels on screen, however far the drawing is scaled down.
         i = self._edges.nearest(self.mapToScene(point), 4.0 / self.scale_factor)
         if i is None:
@@ -374,6 +405,9 @@ class NetworkView(QGraphicsView):
 
     def mousePressEvent(self, event) -> None:
         if self.layout is not None and event.button() == Qt.MouseButton.LeftButton:
+            neuron = self.neuron_at(event.position().toPoint())
+            if neuron is not None:
+                self.neuronClicked.emit(neuron)
             x = self.mapToScene(event.position().toPoint()).x()
             cols = [c.x for c in self.layout.columns]
             nearest = int(np.argmin([abs(x - cx) for cx in cols]))

@@ -67,7 +67,7 @@ class NeuronInfo:
         return f"{self.class_names[i]}  {100 * self.layers[-1].activations[i]:.1f} %"
 
 
-def _neuron_name(info: NeuronInfo, c: int, i: int) -> str:
+def neuron_name(info: NeuronInfo, c: int, i: int) -> str:
     if c == 0:
         return info.input_labels[i]
     if c == len(info.widths) - 1:
@@ -76,7 +76,7 @@ def _neuron_name(info: NeuronInfo, c: int, i: int) -> str:
 
 
 def describe_neuron(info: NeuronInfo, c: int, i: int) -> str:
-    name = _neuron_name(info, c, i)
+    name = neuron_name(info, c, i)
     if c == 0 and info.is_engineered(i):
         lines = [f"{name}: an engineered input",
                  f"= {info.input_formulas[i - len(info.input_units)]}",
@@ -107,5 +107,5 @@ def describe_neuron(info: NeuronInfo, c: int, i: int) -> str:
 
 
 def describe_edge(info: NeuronInfo, gap: int, to: int, frm: int, weight: float) -> str:
-    return (f"weight {weight:+.4f}\nfrom {_neuron_name(info, gap, frm)}\n"
-            f"to {_neuron_name(info, gap + 1, to)}")
+    return (f"weight {weight:+.4f}\nfrom {neuron_name(info, gap, frm)}\n"
+            f"to {neuron_name(info, gap + 1, to)}")

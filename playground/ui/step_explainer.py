@@ -11,6 +11,8 @@ controller's `stepReady`), computed on a copy, and taken only when Step is press
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.backprop import Backward, backprop
+from playground.core.engineered import term_name
 from playground.ui.gradient_overlay import GradientOverlay
 from playground.ui.step_html import Names, step_html
 from playground.ui.training_worker import StepRequest
@@ -91,8 +94,7 @@ class StepExplainer(QWidget):
     def show_state(self, state) -> None:
         self._state = state
         snap = state.snapshot
-        if snap is None or snap.weights[0].shape[1] != state.spec.n_inputs \
-                or snap.weights[-1].shape[0] != state.spec.n_outputs:
+        if not state.fits():
             self._not_ready()
             return
         example = (state.raw_input.tobytes(), state.true_row)
@@ -206,7 +208,11 @@ class StepExplainer(QWidget):
         waiting = (f"⚠ {self._error}" if self._error else
                    "Training is running: the update is shown when it pauses."
                    if self.window.controller.running else "Computing the update…")
-        html_text = step_html(self.backward, self.step, self.names, self._origin(), waiting)
+        # The input column names the engineered inputs too, which edits add and remove.
+        short = self.names.features
+        names = replace(self.names, features=short + [
+            term_name(t, short) for t in self._state.spec.engineered])
+        html_text = step_html(self.backward, self.step, names, self._origin(), waiting)
         if html_text != self._shown:
             self._shown = html_text
             bar = self.text.verticalScrollBar()

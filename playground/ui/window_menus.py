@@ -113,6 +113,9 @@ def build_menus(window) -> dict[str, QAction]:
     view = bar.addMenu("&View")
     for dock in window.docks.values():
         view.addAction(dock.toggleViewAction())
+    view.addSeparator()
+    actions["neuron_maps"] = window.neuron_maps.action
+    view.addAction(actions["neuron_maps"])
 
     help_menu = bar.addMenu("&Help")
     actions["learn"] = _action(window, "&Learn the concepts", lambda: _open_dock(window,
