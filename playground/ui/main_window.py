@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
         self.controls.mark_applied()
         self.controller.set_live(**{n: getattr(config, n) for n in
                                     ("optimizer", "learning_rate", "batch_size", "epochs",
-                                     "weight_decay")})
+                                     "weight_decay", "l1")})
         self._pending_activation = (generation, spec, config, self.dataset, project)
         if self._started:
             self.activate_now()
@@ -351,6 +351,8 @@ class MainWindow(QMainWindow):
         self.project_file.mark_modified()
         if name == "epochs":
             self.toolbar.show_epoch(self.epoch, value)
+        elif name == "l1":
+            self.insights.state_changed()  # "Inside the network" says what L1 does
 
     # --- updates from the training thread ----------------------------------------------
     @Slot(object)
