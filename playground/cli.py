@@ -44,7 +44,11 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--patience", type=int, default=d.patience, metavar="EPOCHS",
                    help="early stopping: stop when the validation loss has not improved for "
                         "this many epochs and keep the best epoch's weights (default: 0, off)")
-    p.add_argument("--weight-decay", type=float, default=d.weight_decay)
+    p.add_argument("--weight-decay", type=float, default=d.weight_decay,
+                   help="L2 penalty that shrinks the weights (default: 0)")
+    p.add_argument("--l1", type=float, default=d.l1, metavar="STRENGTH",
+                   help="L1 penalty: adds STRENGTH × the sum of |weight| to the loss, which "
+                        "drives unneeded weights to 0 (default: 0, off)")
     p.add_argument("--val-fraction", type=float, default=d.val_fraction)
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", choices=DEVICES, default=d.device)

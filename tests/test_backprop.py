@@ -197,3 +197,24 @@ def test_a_bad_target_is_named(penguins, data):
         propose_step(trainer, penguins.x[0], 7)
     with pytest.raises(PlaygroundError, match="3 values"):
         propose_step(trainer, penguins.x[0][:3], 0)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_the_l1_penalty_is_in_the_gradients_shown_and_the_step_taken(penguins, data, optimizer):
+    spec = NetworkSpec(4, 3, (LayerSpec(6, "tanh"),))
+    trainer = Trainer(data, spec, TrainingConfig(optimizer=optimizer, learning_rate=0.05,
+                                                 l1=0.02, device="cpu"))
+    trainer.run(2)
+    raw, label = penguins.x[11], int(penguins.y[11])
+    shown = propose_step(trainer, raw, label)
+    plain = backprop(trainer.snapshot(), data.standardizer, raw, label)
+    b = backprop(trainer.snapshot(), data.standardizer, raw, label, l1=0.02)
+    assert shown.l1 == 0.02
+    for mine, without, theirs, w in zip(b.weight_gradients, plain.weight_gradients,
+                                        shown.weight_gradients, shown.old_weights, strict=True):
+        np.testing.assert_allclose(mine, theirs, atol=1e-6)  # autograd of loss + l1·Σ|w|
+        np.testing.assert_allclose(mine - without, 0.02 * np.sign(w), atol=1e-12)
+    apply_step(trainer, raw, label)
+    for w, old, s in zip(trainer.snapshot().weights, shown.old_weights, shown.weight_steps,
+                         strict=True):
+        np.testing.assert_allclose(w, old - s, atol=1e-6)

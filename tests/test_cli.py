@@ -181,6 +181,20 @@ def test_activation_list_per_layer(capsys, tmp_path):
     assert project.epoch == 5
 
 
+def test_l1_trains_sparse_weights_and_is_kept_in_the_project(capsys, tmp_path):
+    from playground.core.layer_health import near_zero
+
+    path = tmp_path / "sparse.pgproj"
+    code, out, err = run(capsys, "train", "--l1", "0.01", "--hidden", "16", "--device",
+                         "cpu", "--out", str(path), "--json")
+    assert code == 0, err
+    assert last_json(out)["val_accuracy"] >= 0.95
+    project = load_project(path)
+    assert project.config.l1 == 0.01
+    weights = [project.arrays[f"layers.{i}.weight"] for i in range(2)]
+    assert sum(n for n, _ in near_zero(weights)) >= 0.6 * sum(w.size for w in weights)
+
+
 def test_own_csv_data(capsys, tmp_path):
     csv = tmp_path / "fruit.csv"
     rows = ["weight,width,colour,fruit"]
@@ -236,6 +250,8 @@ def test_divergence_is_reported_not_crashed(capsys):
     (["train", "--lr", "nan"], ["learning_rate"]),
     (["train", "--batch-size", "-1"], ["batch_size"]),
     (["train", "--weight-decay", "-1"], ["weight_decay"]),
+    (["train", "--l1", "-0.5"], ["l1"]),
+    (["train", "--l1", "abc"], ["--l1", "abc"]),
     (["train", "--val-fraction", "0.99"], ["val_fraction"]),
     (["train", "--seed", "-1"], ["seed"]),
     (["train", "--device", "tpu"], ["--device", "tpu"]),

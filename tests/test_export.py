@@ -342,6 +342,28 @@ def test_script_trains_with_engineered_inputs_like_the_app(penguins, tmp_path):
         "train_loss"], atol=1e-4)
 
 
+def test_script_trains_with_the_l1_penalty_like_the_app(penguins, tmp_path):
+    spec = NetworkSpec(4, 3, (LayerSpec(12),))
+    config = TrainingConfig(batch_size=64, epochs=40, l1=0.01, device="cpu")
+    trainer = train(penguins, spec, config, 40)
+    script, _ = export_script(project_from_trainer(trainer, penguins), tmp_path / "l1")
+    assert embedded_config(script.read_text())["training"]["l1"] == 0.01
+    metrics = tmp_path / "metrics.json"
+    weights = tmp_path / "weights.npz"
+    done = subprocess.run([sys.executable, script.name, "--metrics", str(metrics), "--save",
+                           str(weights)], cwd=script.parent, capture_output=True, text=True,
+                          timeout=SCRIPT_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    history = script_metrics(metrics)["history"]
+    # Step for step the app's run: the penalty is in the steps, not in the reported loss.
+    np.testing.assert_allclose(history["train_loss"], trainer.history["train_loss"],
+                               atol=1e-4)
+    np.testing.assert_allclose(history["val_loss"], trainer.history["val_loss"], atol=1e-4)
+    with np.load(weights) as saved:
+        np.testing.assert_allclose(saved["layers.0.weight"], trainer.snapshot().weights[0],
+                                   atol=1e-4)
+
+
 def test_script_needs_the_unchanged_data_file(penguins, tmp_path):
     csv = tmp_path / "birds.csv"
     csv.write_bytes(Path(penguins.identity["path"]).read_bytes())

@@ -144,3 +144,33 @@ def test_plots_are_kept_when_the_network_changes_and_follow_its_depth(qtbot, win
     assert view.weights[0].plot is first and len(view._row_labels) == 2
     items = [view.plots.ci.getItem(r, c) for r in range(1, 4) for c in range(3)]
     assert sum(item is not None for item in items) == 2 * 3  # no stale row left behind
+
+
+def test_l1_setting_reaches_the_trainer_live_and_the_view_counts_weights_at_zero(
+        qtbot, window):
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from playground.core.layer_health import near_zero
+
+    view = open_inside(qtbot, window)
+    label = find(window, "insideNearZero")
+    assert label.text().startswith("Weights at about 0 (|w| < 0.01): Hidden 1: ")
+    assert "L1" not in label.text()
+    train(qtbot, window, 20)
+    find(window, "l1Input", QDoubleSpinBox).setValue(0.01)
+    wait_paused(qtbot, window)
+    # Live: the paused trainer takes it with its next step, keeping its weights.
+    step_with(qtbot, window, lambda trainer: None)
+    assert window.controller._worker._trainer.config.l1 == 0.01
+    assert window.capture_project().config.l1 == 0.01  # and the project keeps it
+    train(qtbot, window, 300)
+    counts = near_zero(window.snapshot.weights)
+    assert view.near_zero == counts
+    n, total = sum(c[0] for c in counts), sum(c[1] for c in counts)
+    assert n >= total // 2  # L1 0.01 with Adam: most of the default network's 56 weights
+    text = label.text()
+    last = len(counts) - 1
+    for i, (k, size) in enumerate(counts):
+        name = "Output" if i == last else f"Hidden {i + 1}"
+        assert f"{name}: {k} of {size}" in text
+    assert f"L1 (0.01) drove {n} of {total} weights there" in text

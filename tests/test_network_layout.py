@@ -1,6 +1,7 @@
 """The editor's geometry: wide layers are condensed so the drawing stays cheap."""
 
 import pytest
+from test_window import window  # noqa: F401 (a fixture)
 
 from playground.ui.network_layout import MAX_SHOWN, layout_network
 
@@ -99,8 +100,8 @@ def _penguin_info(hidden: list[int]):
 def test_a_narrow_editor_shows_the_whole_network_and_its_cards(qtbot, hidden):
     """In a small window the drawing is scaled down to fit: every neuron and side label
     (with its value) is in view. The titles and layer cards above stay inside their
-    strip, side by side when they fit, else spread so each keeps a part to click. At a
-    comfortable width nothing is scaled."""
+    strip, side by side, in more than one row when one is too narrow. At a comfortable
+    width nothing is scaled."""
     from PySide6.QtCore import QRectF
 
     from playground.core.spec import LayerSpec, NetworkSpec
@@ -121,16 +122,43 @@ def test_a_narrow_editor_shows_the_whole_network_and_its_cards(qtbot, hidden):
         for item in view.scene().items():
             box = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
             assert seen.contains(QRectF(box)), (width, type(item).__name__, box)
-        strip = editor.strip
-        spans = [(w.geometry().left(), w.geometry().right())
-                 for w in [strip.titles[0], *strip.cards, strip.titles[1]]]
-        assert spans[0][0] >= 0 and spans[-1][1] <= strip.width()
-        fits = sum(right - left + 5 for left, right in spans) - 4 <= strip.width()
-        for (left, right), (next_left, _) in zip(spans, spans[1:], strict=False):
-            if fits:
-                assert right < next_left  # side by side, not on top of each other
-            else:
-                assert next_left - left >= 20  # partly covered, never hidden
+        assert_cards_apart(editor)
+
+
+def assert_cards_apart(editor) -> None:
+    """No two of the strip's titles and cards overlap, each is whole inside the strip,
+    and the strip whole inside the editor."""
+    strip = editor.strip
+    widgets = [strip.titles[0], *strip.cards, strip.titles[1]]
+    for i, a in enumerate(widgets):
+        assert a.isVisible() and strip.rect().contains(a.geometry()), (i, a.geometry())
+        for b in widgets[i + 1:]:
+            assert not a.geometry().intersects(b.geometry()), (a.geometry(), b.geometry())
+    assert editor.rect().contains(strip.geometry())
+    assert strip.height() >= max(w.geometry().bottom() for w in widgets)
+
+
+def test_cards_never_overlap_in_the_window_at_any_width(qtbot, window):  # noqa: F811
+    """From 1000 px wide (the window's docks keep it a little wider), with 1 to 6 hidden
+    layers added with Ctrl+L, every layer card and column title is whole and apart from
+    the others."""
+    from PySide6.QtCore import Qt
+
+    editor = window.editor
+    for width in (1000, 1150, 1280, 1400, 1600, 1920):
+        window.resize(width, 900)
+        while len(window.spec.hidden) > 1:
+            editor.remove_layer()
+        for n in range(1, 7):
+            if n > 1:
+                qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+            qtbot.waitUntil(lambda n=n: len(editor.strip.cards) == n
+                            and editor.strip.centres
+                            and len(editor.strip.centres) == n + 2, timeout=10_000)
+            qtbot.wait(10)  # the layout settles: the strip's height follows its rows
+            # As wide as asked, or at 1000 the window's least width (docks included).
+            assert window.width() == width if width > 1100 else window.width() <= 1100
+            assert_cards_apart(editor)
 
 
 def test_neurons_that_fit_when_shrunk_are_all_drawn():

@@ -44,6 +44,7 @@ configs = st.builds(
     val_fraction=st.floats(0.05, 0.9, allow_nan=False),
     seed=st.integers(0, 2**63 - 1),
     device=st.sampled_from(DEVICES),
+    l1=st.floats(0.0, 10.0, allow_nan=False),
 )
 
 
@@ -212,6 +213,11 @@ def test_network_must_be_a_mapping(value):
     ("epochs", float("nan")),
     ("weight_decay", -0.01),
     ("weight_decay", 11.0),
+    ("l1", -0.001),
+    ("l1", 11.0),
+    ("l1", float("nan")),
+    ("l1", "0.01"),
+    ("l1", True),
     ("val_fraction", 0.0),
     ("val_fraction", 0.95),
     ("val_fraction", 1.0),
@@ -297,6 +303,7 @@ config_dicts = st.fixed_dictionaries({}, optional={
     "val_fraction": numbers | json_values,
     "seed": numbers | st.integers(2**62, 2**65) | json_values,
     "device": st.sampled_from(DEVICES) | json_values,
+    "l1": numbers | json_values,
 })
 
 
@@ -331,5 +338,14 @@ def test_accepted_configs_hold_values_of_the_right_type(d):
         return
     for name in ("batch_size", "epochs", "seed"):
         assert type(getattr(config, name)) is int
-    for name in ("learning_rate", "weight_decay", "val_fraction"):
+    for name in ("learning_rate", "weight_decay", "val_fraction", "l1"):
         assert math.isfinite(getattr(config, name))
+
+
+def test_a_config_written_before_l1_loads_with_l1_off():
+    old = TrainingConfig().to_dict()
+    del old["l1"]
+    config = TrainingConfig.from_dict(old)
+    assert config.l1 == 0.0 and config == TrainingConfig()
+    assert TrainingConfig.from_dict({"l1": 0.003}).l1 == 0.003
+    assert type(TrainingConfig.from_dict({"l1": 0}).l1) is float

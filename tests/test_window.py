@@ -35,7 +35,7 @@ def window(qtbot, tmp_path):
     w.dialogs = FakeDialogs()
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)  # torch loaded
+    qtbot.waitUntil(lambda: w.known_weights.torch_ready, timeout=60_000)  # torch loaded
     yield w
     w.close()
 
@@ -135,8 +135,9 @@ def test_undo_architecture_edit_restores_trained_weights(qtbot, window):
                     timeout=5_000)
     assert window.undo_stack.undoText().startswith("Add hidden layer")
     window.actions["undo"].trigger()
-    qtbot.waitUntil(lambda: layers(window) == 2, timeout=5_000)
-    assert len(window.spec.hidden) == 1 and window.epoch == 300
+    # The trained weights show at once; the epoch comes with the training thread's update.
+    qtbot.waitUntil(lambda: layers(window) == 2 and window.epoch == 300, timeout=5_000)
+    assert len(window.spec.hidden) == 1
     for a, b in zip(window.snapshot.weights, trained.weights, strict=True):
         np.testing.assert_array_equal(a, b)
     window.actions["redo"].trigger()

@@ -18,7 +18,7 @@ def open_window(qtbot, tmp_path, name="s.ini"):
     w.dialogs = FakeDialogs()
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: w.known_weights.torch_ready, timeout=60_000)  # torch loaded
     return w
 
 

@@ -45,7 +45,8 @@ def config_from_args(args):
     return TrainingConfig(optimizer=args.optimizer, learning_rate=args.lr,
                           batch_size=args.batch_size, epochs=args.epochs,
                           weight_decay=args.weight_decay, val_fraction=args.val_fraction,
-                          seed=args.seed, device=args.device, patience=args.patience)
+                          seed=args.seed, device=args.device, patience=args.patience,
+                          l1=args.l1)
 
 
 def run_train(args) -> int:

@@ -72,9 +72,10 @@ class Backward:
         return tuple(g.weights for g in self.layers)
 
 
-def backward(snapshot: WeightSnapshot, forward: Explanation) -> Backward:
+def backward(snapshot: WeightSnapshot, forward: Explanation, l1: float = 0.0) -> Backward:
     """The backward pass of an explained forward pass whose loss is known (a true class,
-    or for regression a true value)."""
+    or for regression a true value). With an L1 strength, each weight's gradient also
+    has the penalty's part, l1·sign(w), as training back-propagates it."""
     if forward.loss is None:
         raise PlaygroundError("the backward pass needs the example's true class or value")
     last = forward.layers[-1]
@@ -87,7 +88,10 @@ def backward(snapshot: WeightSnapshot, forward: Explanation) -> Backward:
     for i in range(len(forward.layers) - 1, -1, -1):
         step = forward.layers[i]
         a_in = np.asarray(step.inputs, dtype=np.float64)
-        out.append(LayerGradients(delta, np.outer(delta, a_in), delta.copy()))
+        grad = np.outer(delta, a_in)
+        if l1:  # ∂(l1·Σ|w|)/∂w; sign(0) = 0, as autograd's slope of |w| at 0
+            grad += l1 * np.sign(np.asarray(snapshot.weights[i], dtype=np.float64))
+        out.append(LayerGradients(delta, grad, delta.copy()))
         if i:  # to the layer below: back through the weights, then its activation's slope
             below = forward.layers[i - 1]
             w = np.asarray(snapshot.weights[i], dtype=np.float64)
@@ -98,7 +102,8 @@ def backward(snapshot: WeightSnapshot, forward: Explanation) -> Backward:
 
 def backprop(snapshot: WeightSnapshot, standardizer, raw: np.ndarray,
              true_class: int | None = None, target=None,
-             true_value: float | None = None) -> Backward:
-    """Forward pass, loss and backward pass of one raw example (arguments as `explain`)."""
+             true_value: float | None = None, l1: float = 0.0) -> Backward:
+    """Forward pass, loss and backward pass of one raw example (arguments as `explain`;
+    `l1` as `backward`)."""
     return backward(snapshot, explain(snapshot, standardizer, raw, true_class, target,
-                                      true_value))
+                                      true_value), l1)

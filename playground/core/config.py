@@ -1,4 +1,4 @@
-"""How to train: optimizer, learning rate, batches, epochs, split, seed, device."""
+"""How to train: optimizer, learning rate, penalties, batches, epochs, split, seed, device."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ class TrainingConfig:
     # Early stopping: stop once the validation loss has not improved for this many
     # epochs, and go back to the weights of its best epoch. 0 = off.
     patience: int = 0
+    # L1 penalty: l1 · Σ|w| over the weights (not the biases) is added to the loss that is
+    # back-propagated, pulling unneeded weights to exactly 0. 0 = off. Last, so that
+    # configs and projects written before it load unchanged (as 0).
+    l1: float = 0.0
 
     def __post_init__(self) -> None:
         # Keep the validated values: a whole float such as 16.0 from JSON is accepted, but
@@ -46,6 +50,7 @@ class TrainingConfig:
         keep("seed", _int_field("seed", self.seed, 0, 2**63 - 1))
         _choice_field("device", self.device, DEVICES)
         keep("patience", _int_field("patience", self.patience, 0, MAX_EPOCHS))
+        keep("l1", _float_field("l1", self.l1, 0.0, 10.0))
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -52,7 +52,7 @@ def script_config(project, data_file: str, source: str = "") -> dict:
         "training": {"optimizer": config.optimizer, "learning_rate": config.learning_rate,
                      "weight_decay": config.weight_decay, "batch_size": config.batch_size,
                      "epochs": config.epochs, "val_fraction": config.val_fraction,
-                     "seed": config.seed, "patience": config.patience},
+                     "seed": config.seed, "patience": config.patience, "l1": config.l1},
     }
 
 

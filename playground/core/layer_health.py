@@ -1,5 +1,5 @@
 """Inside the network, in numbers: how each layer's weights and gradients are spread,
-and which hidden units have stopped learning.
+how many weights sit at about 0, and which hidden units have stopped learning.
 
 A ReLU unit is dead when it outputs 0 for every training row: its gradient is 0
 for all of them, so nothing moves its weights again. A sigmoid or tanh unit is
@@ -122,3 +122,29 @@ def unit_health(snapshot: WeightSnapshot, train_x: np.ndarray) -> list[UnitHealt
 
 def warnings(health: list[UnitHealth], noun: str = "example") -> list[str]:
     return [text for h in health if (text := h.warning(noun)) is not None]
+
+
+# A weight counts as about 0 below this size. Not smaller: under L1, Adam and RMSprop
+# never leave a weight at exactly 0 (its gradient l1·sign(w) flips with every crossing,
+# and they step by about the learning rate whatever the gradient's size), so unneeded
+# weights jitter around 0 (measured, penguins 4-16-3, Adam 0.03, L1 0.01: 99 of 112
+# weights inside ±0.01, 20 inside ±0.001). A weight of 0.01 on a standardized input
+# (mostly within ±2) adds at most 0.02 to a weighted sum: nothing beside weights near 1.
+NEAR_ZERO = 0.01
+
+
+def near_zero(weights: tuple[np.ndarray, ...]) -> list[tuple[int, int]]:
+    """(weights at about 0, all weights) of each layer."""
+    return [(int(np.count_nonzero(np.abs(w) < NEAR_ZERO)), int(w.size)) for w in weights]
+
+
+def near_zero_text(counts: list[tuple[int, int]], l1: float) -> str:
+    """Each layer's count in a line, and, when L1 is on, what it did in plain words."""
+    last = len(counts) - 1
+    parts = [f"{'Output' if i == last else f'Hidden {i + 1}'}: {n} of {size}"
+             for i, (n, size) in enumerate(counts)]
+    line = f"Weights at about 0 (|w| < {NEAR_ZERO:g}): " + "; ".join(parts) + "."
+    if not l1:
+        return line
+    n, size = (sum(c[k] for c in counts) for k in (0, 1))
+    return f"{line} L1 ({l1:g}) drove {n} of {size} weights there: fewer connections."

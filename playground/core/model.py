@@ -84,3 +84,18 @@ def build_model(spec: NetworkSpec, seed: int,
 
 def linear_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def initial_snapshot(spec: NetworkSpec, seed: int):
+    """The weights a new trainer for `spec` and `seed` starts from, as a WeightSnapshot:
+    the very same numbers (the same `build_model`), without the data or an optimizer.
+    The window shows a fresh network's probabilities with it at once, instead of
+    waiting for the training thread to build the network."""
+    from playground.core.forward import WeightSnapshot
+
+    layers = linear_layers(build_model(spec, seed))
+    with torch.no_grad():
+        weights = tuple(layer.weight.numpy().copy() for layer in layers)
+        biases = tuple(layer.bias.numpy().copy() for layer in layers)
+    return WeightSnapshot(weights, biases, tuple(h.activation for h in spec.hidden), 0,
+                          engineered=spec.engineered)

@@ -32,19 +32,58 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
-def range_warning(feature: Feature, value: float) -> str | None:
-    """A sentence when `value` lies outside the training range of `feature`, else None."""
+def _far_outside(feature: Feature, value: float) -> bool | None:
+    """None inside the training range (or with no known range), else whether `value` is
+    more than half the range's width beyond it."""
     low, high = feature.low, feature.high
     if not (math.isfinite(low) and math.isfinite(high)) or low <= value <= high:
         return None
     span = high - low if high > low else max(abs(high), 1.0)
     distance = (low - value) if value < low else (value - high)
-    far = "far " if distance > 0.5 * span else ""
+    return distance > 0.5 * span
+
+
+# A value far outside the range that lands inside it at one of these scales was most
+# likely written in another unit (cm for mm, kg or hundreds of grams for g): tried in this
+# order, the nearest first.
+SCALES = (10, 0.1, 100, 0.01, 1000, 0.001)
+
+
+def scale_fix(feature: Feature, value: float) -> float | None:
+    """The value `value` was probably meant to be (×/÷ 10, 100 or 1000) when it is far
+    outside the training range of `feature` and that is inside it, else None."""
+    if not _far_outside(feature, value) or not math.isfinite(value):
+        return None
+    for factor in SCALES:
+        scaled = float(f"{value * factor:.10g}")  # 19.2 × 10 is 192, not 192.00000000000003
+        if feature.low <= scaled <= feature.high:
+            return scaled
+    return None
+
+
+def scale_fix_text(feature: Feature, value: float) -> str | None:
+    """E.g. "did you mean 192 mm?", or None when no other scale fits."""
+    fixed = scale_fix(feature, value)
+    if fixed is None:
+        return None
+    unit = f" {feature.unit}" if feature.unit else ""
+    return f"did you mean {_fmt(fixed)}{unit}?"
+
+
+def range_warning(feature: Feature, value: float) -> str | None:
+    """A sentence when `value` lies outside the training range of `feature`, else None;
+    it asks whether another scale was meant when one fits (`scale_fix`)."""
+    far = _far_outside(feature, value)
+    if far is None:
+        return None
+    low, high = feature.low, feature.high
     side = "below" if value < low else "above"
     unit = f" {feature.unit}" if feature.unit else ""
     name = (feature.display or feature.column).lower()
-    return (f"{name} {_fmt(value)}{unit} is {far}{side} anything in the training data "
-            f"({_fmt(low)}–{_fmt(high)}{unit}); the prediction is a guess")
+    hint = scale_fix_text(feature, value)
+    return (f"{name} {_fmt(value)}{unit} is {'far ' if far else ''}{side} anything in the "
+            f"training data ({_fmt(low)}–{_fmt(high)}{unit}); the prediction is a guess"
+            + (f" — {hint}" if hint else ""))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ def describe(spec: NetworkSpec, config: TrainingConfig) -> str:
     widths = "-".join([first, *(str(w) for w in spec.widths[1:])])
     activations = list(dict.fromkeys(h.activation for h in spec.hidden))
     network = f"{widths} {'/'.join(activations)}" if activations else widths
-    return f"{network}, {config.optimizer} {config.learning_rate:g}"
+    l1 = f", L1 {config.l1:g}" if config.l1 else ""
+    return f"{network}, {config.optimizer} {config.learning_rate:g}{l1}"
 
 
 @dataclass(frozen=True, eq=False)

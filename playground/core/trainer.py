@@ -123,6 +123,10 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["weight_decay"] = self.config.weight_decay
 
+    def set_l1(self, l1: float) -> None:
+        """The L1 strength for the next batches (0 = off); read by `objective`."""
+        self.config = replace(self.config, l1=l1)
+
     def set_batch_size(self, batch_size: int) -> None:
         self.config = replace(self.config, batch_size=batch_size)
 
@@ -232,6 +236,30 @@ class Trainer:
             return F.mse_loss(out[:, 0], y)
         return F.cross_entropy(out, y)
 
+    def l1_penalty(self, layers=None) -> torch.Tensor | None:
+        """l1 · Σ|w| over every layer's weights (not the biases: a bias shifts a unit, it
+        does not connect it), or None when L1 is off. Its gradient, l1 · sign(w), pulls
+        each weight toward 0 by the same amount whatever its size, so weights the loss
+        does not need end at exactly 0 (weight decay only shrinks them). `layers`: the
+        linear layers of another copy of the model (a training step shown before it is
+        taken); by default the trainer's own."""
+        if not self.config.l1:
+            return None
+        layers = self._linears if layers is None else layers
+        return self.config.l1 * torch.stack([layer.weight.abs().sum()
+                                             for layer in layers]).sum()
+
+    def objective(self, out: torch.Tensor, y: torch.Tensor,
+                  layers=None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(data loss, what is back-propagated): the loss of the outputs `out` against the
+        labels `y`, and that loss plus the L1 penalty. The curves and the reported
+        training loss are the data loss alone, comparable with the validation loss and
+        between runs with and without L1. With L1 off both are the same tensor: no
+        extra operation per batch."""
+        loss = self._loss(out, y)
+        penalty = self.l1_penalty(layers)
+        return loss, loss if penalty is None else loss + penalty
+
     def _epoch(self, should_stop) -> _Epoch | None:
         """One epoch: a training pass, then the validation loss (and for classification
         the validation outputs), as device tensors; `_to_host` turns them into numbers."""
@@ -254,9 +282,9 @@ class Trainer:
                 index = order[begin:begin + batch]
                 xb, yb = x[index], y[index]
             out = model(xb)
-            loss = self._loss(out, yb)
+            loss, total = self.objective(out, yb)
             self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            total.backward()
             self.optimizer.step()
             losses.append(loss)
             if not self.regression:

@@ -43,6 +43,7 @@ class TrainingStep:
     learning_rate: float
     weight_decay: float
     epoch: int  # the trainer's epoch count (a step does not change it)
+    l1: float = 0.0  # the L1 strength: l1·sign(w) is part of each weight's gradient
     applied: bool = False  # True: the trainer has taken this step
 
     @cached_property  # worked out once: a view reads it per layer, each refresh
@@ -95,16 +96,18 @@ def _step_on_copy(trainer, raw: np.ndarray, target):
     optimizer.load_state_dict(copy.deepcopy(trainer.optimizer.state_dict()))
     layers = linear_layers(model)
     old = _host([t for layer in layers for t in (layer.weight, layer.bias)])
-    loss = trainer._loss(model(x), y)  # the trainer's own objective, as in an epoch
+    # The trainer's own objective, as in an epoch: the data loss, and what is
+    # back-propagated (with the L1 penalty, if any, of the copy's weights).
+    loss, total = trainer.objective(model(x), y, layers)
     optimizer.zero_grad(set_to_none=True)
-    loss.backward()
+    total.backward()
     grads = _host([t.grad for layer in layers for t in (layer.weight, layer.bias)])
     optimizer.step()
     new = _host([t for layer in layers for t in (layer.weight, layer.bias)])
     c = trainer.config
     step = TrainingStep(old[0::2], old[1::2], new[0::2], new[1::2], grads[0::2], grads[1::2],
                         float(loss.detach().cpu()), c.optimizer, c.learning_rate,
-                        c.weight_decay, trainer.epoch)
+                        c.weight_decay, trainer.epoch, c.l1)
     return step, model, optimizer
 
 

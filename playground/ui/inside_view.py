@@ -1,5 +1,6 @@
 """"Inside the network": per layer, a histogram of its weights and one of the gradients
-of the last training batch, and warnings in plain words for dead or saturated units.
+of the last training batch, how many weights sit at about 0 (what L1 does), and
+warnings in plain words for dead or saturated units.
 
 The numbers come from core/layer_health.py. Work per refresh is a few numpy calls
 per layer and one forward pass over the training rows, done only when a new
@@ -11,7 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground.core.forward import WeightSnapshot
 from playground.core.layer_health import (
@@ -19,6 +29,8 @@ from playground.core.layer_health import (
     bin_edges,
     histogram,
     largest_magnitude,
+    near_zero,
+    near_zero_text,
     steady_limit,
     unit_health,
     warnings,
@@ -90,21 +102,44 @@ class InsideView(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setObjectName("insidePlots")
         self.plots.setBackground(theme.background())
-        self.plots.setMinimumSize(360, 160)
+        # 368 pixels wide in all with the margins and the scroll bar, as the dock has always
+        # been: a wider minimum makes the window lay out the dock again as it opens.
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.plots.setMinimumSize(360 - bar, 160)
+        self.near_zero_label = QLabel(objectName="insideNearZero")
+        self.near_zero_label.setWordWrap(True)
+        self.near_zero_label.setToolTip(
+            "Weights so small that they barely count: their connection is as good as gone. "
+            "L1 (training settings) pulls every weight toward 0 by the same amount; only "
+            "those the loss needs grow back, so the others end there.")
         self.warning_box = QWidget(objectName="insideWarnings")
         self.warning_box.setToolTip(
             "Units that have stopped learning, judged on every training row")
         self.warning_rows = QVBoxLayout(self.warning_box)
         self.warning_rows.setContentsMargins(0, 0, 0, 0)
-        box = QVBoxLayout(self)
+        # In a scroll area: a deep network's rows and the lines below them can need more
+        # height than the dock has, and squeezed below their minimum they would overlap.
+        content = QWidget()
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        # The dock keeps room for the title and a layer or two, and the plots' width (the
+        # content is never scrolled sideways) beside the vertical scroll bar.
+        scroll.setMinimumSize(self.plots.minimumWidth() + 8 + bar, 300)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        box = QVBoxLayout(content)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.epoch_label)
         box.addWidget(self.plots, 1)
+        box.addWidget(self.near_zero_label)
         box.addWidget(self.warning_box)
 
         self.weights: list[Histogram] = []
         self.gradients: list[Histogram] = []
         self.health: list[UnitHealth] = []
+        self.near_zero: list[tuple[int, int]] = []  # (about 0, all) weights per layer
         self.warnings: list[str] | None = None  # as shown
         self._row_labels: list[pg.LabelItem] = []  # one per layer, beside its plots
         self._layout_key = None  # layer shapes and activations the plots were built for
@@ -113,8 +148,11 @@ class InsideView(QWidget):
     # --- from InsightViews -------------------------------------------------------------
     def show_state(self, state) -> None:
         snapshot = state.snapshot
-        # A new input or a repeated refresh changes nothing here: only new weights do.
-        if snapshot is None or snapshot is self._snapshot:
+        if snapshot is None:
+            return
+        self._show_near_zero(snapshot, state.l1)  # also when only the L1 setting changed
+        # A new input or a repeated refresh changes nothing else here: only new weights do.
+        if snapshot is self._snapshot:
             return
         self._snapshot = snapshot
         key = (tuple(w.shape for w in snapshot.weights), snapshot.activations)
@@ -133,6 +171,13 @@ class InsideView(QWidget):
             if grads is not None else
             f"Weights after epoch {epoch}. The gradients appear once the network has "
             "trained a step.")
+
+    def _show_near_zero(self, snapshot: WeightSnapshot, l1: float) -> None:
+        if snapshot is not self._snapshot:
+            self.near_zero = near_zero(snapshot.weights)
+        text = near_zero_text(self.near_zero, l1)
+        if text != self.near_zero_label.text():  # unchanged most refreshes: no relayout
+            self.near_zero_label.setText(text)
 
     # --- building ------------------------------------------------------------------------
     def _build_rows(self, snapshot: WeightSnapshot) -> None:

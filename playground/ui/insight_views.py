@@ -43,6 +43,7 @@ class ModelState:
     epoch: int
     true_class: str | None = None  # its class (or value), when taken from the data set
     true_row: int | None = None  # and the data-set row it was taken from
+    l1: float = 0.0  # the L1 strength training uses now
 
     def fits(self) -> bool:
         """Whether the snapshot is of this network (not None, nor one being replaced)."""
@@ -128,7 +129,8 @@ class InsightViews(QObject):
     def state(self) -> ModelState:
         w = self.window
         return ModelState(w.dataset, w._split, w.spec, w.snapshot, w.prediction.values(),
-                          w.epoch, w.prediction.true_class, w.prediction.true_row)
+                          w.epoch, w.prediction.true_class, w.prediction.true_row,
+                          w.controls.config().l1)
 
     def state_changed(self) -> None:
         """New weights or a new input: bring the visible views up to date, one view per
@@ -173,6 +175,9 @@ class InsightViews(QObject):
                 if dock.isVisible():
                     self.view(name)
             self.state_changed()
+            # A dock that has just opened may not be laid out yet (a view in a scroll
+            # area): look again once it is, or it stays empty until the next weights.
+            QTimer.singleShot(0, self, self.state_changed)
 
     @staticmethod
     def _showing(dock: QDockWidget) -> bool:

@@ -23,6 +23,7 @@ from playground.ui.export_actions import ExportActions
 from playground.ui.first_paint import after_first_paint
 from playground.ui.frame_budget import FrameBudget
 from playground.ui.insight_views import InsightViews
+from playground.ui.known_weights import KnownWeights
 from playground.ui.network_editor import NetworkEditor
 from playground.ui.neuron_maps import NeuronMapDisplay
 from playground.ui.neuron_text import NeuronInfo
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.frames = 0  # redraws so far (the benchmark counts them)
 
         self.controller = TrainingController(self)
+        self.known_weights = KnownWeights(self.controller.has_trainer)
         self.controller.updated.connect(self._on_update)
         self.controller.failed.connect(self._on_failed)
         self.controller.runningChanged.connect(self._on_running_changed)
@@ -240,11 +242,14 @@ class MainWindow(QMainWindow):
         self.controls.mark_applied()
         self.controller.set_live(**{n: getattr(config, n) for n in
                                     ("optimizer", "learning_rate", "batch_size", "epochs",
-                                     "weight_decay")})
+                                     "weight_decay", "l1")})
         self._pending_activation = (generation, spec, config, self.dataset, project)
         if self._started:
             self.activate_now()
-        self.snapshot = None
+        # The new network's weights when they can be known here, so that its probabilities
+        # show at once; before the first paint, in activate_now (numpy.random waits).
+        self.snapshot = self.known_weights.for_switch(generation, spec, config.seed, project) \
+            if self._started else None
         self.plots.clear()
         self.banner.hide()
         features = tuple(f.with_range(lo, hi)
@@ -290,6 +295,7 @@ class MainWindow(QMainWindow):
         self.snapshot = None  # the old network's weights: they do not fit the new inputs
         old, self.prediction = self.prediction, self._make_prediction_panel()
         self.docks["prediction"].setWidget(self.prediction)
+        old.setParent(None)  # gone from the window now, not at the next event loop
         old.deleteLater()
         self.insights.forget_views()  # rebuilt for the new data when next shown
         self.plots.set_task(dataset.is_regression)
@@ -317,10 +323,15 @@ class MainWindow(QMainWindow):
     @Slot()
     def activate_now(self) -> None:
         """Send the pending network to the training thread (at once from now on)."""
-        self._started = True
+        first, self._started = not self._started, True
         if self._pending_activation is not None:
             self.controller.activate(*self._pending_activation)
+            generation, spec, config, _, project = self._pending_activation
             self._pending_activation = None
+            if first and generation == self.generation:  # shown, and not known before
+                self.snapshot = self.known_weights.for_switch(generation, spec, config.seed,
+                                                              project)
+                self._show_prediction()
 
     def _take_generation(self) -> int:
         self._next_generation += 1
@@ -367,12 +378,15 @@ class MainWindow(QMainWindow):
         self.project_file.mark_modified()
         if name == "epochs":
             self.toolbar.show_epoch(self.epoch, value)
+        elif name == "l1":
+            self.insights.state_changed()  # "Inside the network" says what L1 does
 
     # --- updates from the training thread ----------------------------------------------
     @Slot(object)
     def _on_update(self, update) -> None:
         """Draw what the worker sent. It sends no more often than the frame budget allows
         (set below), so every update is drawn: no polling timer wakes the GUI thread."""
+        self.known_weights.remember(update.generation, update.snapshot)
         if update.generation != self.generation:
             return  # from a network that has since been replaced
         if len(update.epochs) and not update.replace_history:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.core.engineered import KIND_SYMBOLS, make_terms, product_pair
@@ -16,6 +16,32 @@ from playground.ui.neuron_text import NeuronInfo
 
 CARD_WIDTH = 138
 CARD_MIN_WIDTH = 112  # narrower, its title and dropout field are cut off
+GAP = 4  # pixels between neighbouring cards, and between rows of cards
+
+
+def rows_for(spans: list[list[int]], width: int) -> list[list[int]]:
+    """The indices of `spans` ([left, width] each, in column order: the inputs' title,
+    the cards, the outputs' title) in as few rows as let every row's widgets sit side by
+    side within `width`: every r-th widget in a row, so that in each row neighbours are
+    r columns apart and each stays near its column. Hidden 1 is in the top row, Hidden 2
+    in the next, and so on; the inputs' title, at the left, in the last."""
+    n = len(spans)
+    for r in range(1, n + 1):
+        rows = [[i for i in range(n) if (i + r - 1) % r == k] for k in range(r)]
+        if all(sum(spans[i][1] + GAP for i in row) - GAP <= width for row in rows):
+            return rows
+    return [[i] for i in range(n)]
+
+
+def fit_row(spans: list[list[int]], width: int) -> None:
+    """Move the spans of one row (in place) as little as it takes for none to overlap
+    its neighbour or leave [0, width]: each over its column unless that collides."""
+    for before, span in zip(spans, spans[1:], strict=False):
+        span[0] = max(span[0], before[0] + before[1] + GAP)
+    limit = width
+    for span in reversed(spans):
+        span[0] = max(min(span[0], limit - span[1]), 0)
+        limit = span[0] - GAP
 
 
 class _CardStrip(QWidget):
@@ -30,7 +56,6 @@ class _CardStrip(QWidget):
     def place(self, centres: list[float]) -> None:
         self.centres = centres
         height = max([c.sizeHint().height() for c in self.cards] + [24])
-        self.setMinimumHeight(height)
         widgets = [self.titles[0], *self.cards, self.titles[1]] if self.titles else self.cards
         spacing = (centres[1] - centres[0]) if len(centres) > 1 else CARD_WIDTH
         width = int(min(CARD_WIDTH, max(CARD_MIN_WIDTH, spacing - 8)))
@@ -40,21 +65,16 @@ class _CardStrip(QWidget):
             spans.append([int(x - w / 2), w])
         # Each over its column, unless that overlaps a neighbour or leaves the strip (a
         # narrow window): then pushed apart, in order, as little as it takes. When they
-        # cannot all fit side by side, they are spread evenly, each partly covering the
-        # next: every one keeps a part in view to click.
-        if sum(w + 4 for _, w in spans) - 4 > self.width() and len(spans) > 1:
-            step = max(self.width() - spans[-1][1], 0) / (len(spans) - 1)
-            for i, span in enumerate(spans):
-                span[0] = int(i * step)
-        else:
-            for before, span in zip(spans, spans[1:], strict=False):
-                span[0] = max(span[0], before[0] + before[1] + 4)
-            limit = self.width()
-            for span in reversed(spans):
-                span[0] = max(min(span[0], limit - span[1]), 0)
-                limit = span[0] - 4
-        for widget, (left, w) in zip(widgets, spans, strict=False):
-            widget.setGeometry(left, 0, w, height)
+        # cannot all fit side by side (many layers in a narrow window), they take two or
+        # more rows, alternating, so that no card ever covers another.
+        rows = rows_for(spans, self.width())
+        top = {}
+        for r, row in enumerate(rows):
+            fit_row([spans[i] for i in row], self.width())
+            top.update(dict.fromkeys(row, r * (height + GAP)))
+        self.setMinimumHeight(len(rows) * (height + GAP) - GAP)
+        for i, (widget, (left, w)) in enumerate(zip(widgets, spans, strict=False)):
+            widget.setGeometry(left, top[i], w, height)
             widget.show()
 
     def resizeEvent(self, event) -> None:
@@ -86,6 +106,9 @@ class NetworkEditor(QWidget):
         self.remove_button.setToolTip("Remove the selected hidden layer (Ctrl+Shift+L)")
         self.remove_button.clicked.connect(self.remove_layer)
         self.summary = QLabel(objectName="networkSummary")
+        # Wraps onto two lines rather than widening the window's least width.
+        self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bar = QHBoxLayout()
         bar.addWidget(self.add_button)
         bar.addWidget(self.remove_button)

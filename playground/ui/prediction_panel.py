@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.dataset import Dataset
-from playground.core.predictor import range_warning
+from playground.core.predictor import range_warning, scale_fix, scale_fix_text
 from playground.ui import theme
 from playground.ui.bars import set_bar
 
@@ -54,6 +54,7 @@ class PredictionPanel(QWidget):
         self.features = dataset.features
         self.inputs: list[QDoubleSpinBox] = []  # one per numeric feature
         self.flags: list[QLabel] = []
+        self.fixes: list[QPushButton] = []  # the one-click unit fixes, one per input
         self.numeric: list[int] = []  # the feature index of each spin box
         # One drop-down per text column: its one-hot features' indices, one per item.
         self.choices: dict[str, tuple[QComboBox, list[int]]] = {}
@@ -79,13 +80,24 @@ class PredictionPanel(QWidget):
             flag.setWordWrap(True)
             flag.setStyleSheet(f"color: {theme.warning().name()}; font-size: small;")
             flag.hide()
+            # "Did you mean 192 mm?" under a value that looks written in another unit:
+            # one click puts that value in.
+            fix = QPushButton(objectName=f"rangeFix:{f.column}", flat=True)
+            fix.setCursor(Qt.CursorShape.PointingHandCursor)
+            link = theme.palette().color(QPalette.ColorRole.Link).name()
+            fix.setStyleSheet(f"color: {link}; text-decoration: underline; text-align: left; "
+                              "padding: 0; border: none;")
+            fix.clicked.connect(self._on_fix_clicked)
+            fix.hide()
             cell = QVBoxLayout()
             cell.setSpacing(0)
             cell.addWidget(box)
             cell.addWidget(flag)
+            cell.addWidget(fix)
             form.addRow(f.display or f.column, cell)
             self.inputs.append(box)
             self.flags.append(flag)
+            self.fixes.append(fix)
             self.numeric.append(j)
 
         row, label = dataset.nouns
@@ -199,17 +211,31 @@ class PredictionPanel(QWidget):
     def _on_value_changed(self, *_) -> None:
         raw = self.values()
         numeric = [self.features[j] for j in self.numeric]
-        for f, flag, v in zip(numeric, self.flags, raw[self.numeric], strict=True):
+        for f, flag, fix, v in zip(numeric, self.flags, self.fixes, raw[self.numeric],
+                                   strict=True):
             text = range_warning(f, float(v))
             flag.setVisible(bool(text))
             if text:
                 flag.setText(f"⚠ outside the training range {f.low:g}–{f.high:g} {f.unit}")
                 flag.setToolTip(text)
+            hint = scale_fix_text(f, float(v))
+            fix.setVisible(bool(hint))
+            if hint:
+                fix.setText(hint[0].upper() + hint[1:])
+                fix.setToolTip(f"Set {f.display or f.column} to {scale_fix(f, float(v)):g}")
         if self.sender() in self.inputs or self.sender() in [c for c, _ in
                                                              self.choices.values()]:
             self.truth.clear()  # an edited penguin is no longer the one whose species we know
             self.true_class = self.true_row = None
         self.inputChanged.emit(raw)
+
+    @Slot()
+    def _on_fix_clicked(self) -> None:
+        """Put in the value the "did you mean" button offers (as if typed)."""
+        i = self.fixes.index(self.sender())
+        fixed = scale_fix(self.features[self.numeric[i]], self.inputs[i].value())
+        if fixed is not None:
+            self.inputs[i].setValue(fixed)
 
     def set_features(self, features) -> None:
         """Training ranges of the current split, for the out-of-range flags."""

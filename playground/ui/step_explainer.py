@@ -102,12 +102,13 @@ class StepExplainer(QWidget):
             self._example = example
             self._set_target_from(state)
         target = self.target_value()
-        split = state.split
+        split, l1 = state.split, self.window.controls.config().l1
         if self.regression:
             self.backward = backprop(snap, split.standardizer, state.raw_input,
-                                     target=split.target, true_value=target)
+                                     target=split.target, true_value=target, l1=l1)
         else:
-            self.backward = backprop(snap, split.standardizer, state.raw_input, target)
+            self.backward = backprop(snap, split.standardizer, state.raw_input, target,
+                                     l1=l1)
         key = (self.window.generation, state.raw_input.tobytes(), target, self._settings)
         if self.window.controller.running:
             # The update would be out of date within a frame, and each costs the training

@@ -123,6 +123,9 @@ def _update_html(step: TrainingStep | None, names: Names, columns: int,
         return parts + [f"<p><i>{html.escape(waiting)}</i></p>"]
     decay = (f" Weight decay {step.weight_decay:g} pulls every weight towards 0 as well."
              if step.weight_decay else "")
+    if step.l1:
+        decay += (f" L1 {step.l1:g} is in each weight's gradient (+ {step.l1:g}·sign(w)): "
+                  "the same pull towards 0 whatever the weight's size.")
     parts.append(f"<p>{OPTIMIZERS.get(step.optimizer, step.optimizer)}; learning rate "
                  f"{step.learning_rate:g}.{decay} Each weight becomes <b>new = old − step</b>. "
                  f"This is the step training takes on a batch of this one {names.noun}, from "

@@ -1,6 +1,6 @@
 """The training settings: optimizer, learning rate, batches, epochs, split, seed, device.
 
-Learning rate, weight decay, batch size, epoch limit and optimizer apply live;
+Learning rate, weight decay, L1, batch size, epoch limit and optimizer apply live;
 seed, validation fraction and device wait for the next Reset (the panel says so).
 """
 
@@ -29,7 +29,7 @@ OPTIMIZER_NAMES = {
     "adamw": "AdamW",
     "rmsprop": "RMSprop",
 }
-LIVE = ("optimizer", "learning_rate", "batch_size", "epochs", "weight_decay", "patience")
+LIVE = ("optimizer", "learning_rate", "batch_size", "epochs", "weight_decay", "patience", "l1")
 AT_RESET = ("val_fraction", "seed", "device")
 
 
@@ -89,6 +89,16 @@ class TrainingControls(QWidget):
         self.weight_decay.setRange(0.0, 1.0)
         self.weight_decay.setSpecialValueText("none")
         self.weight_decay.setToolTip("L2 penalty that pulls weights toward zero")
+        self.l1 = LogSpinBox(objectName="l1Input")
+        self.l1.setDecimals(6)
+        self.l1.setRange(0.0, 1.0)
+        self.l1.setSpecialValueText("none")
+        self.l1.setToolTip(
+            "L1 penalty: adds this × the sum of |weight| to the loss that training "
+            "minimizes. It pulls every weight toward 0 by the same amount, so the weights "
+            "the network does not need end at 0 and it uses fewer connections (See inside ▸ "
+            "Inside the network counts them). Applies live. The loss curves show the data "
+            "loss alone, without this penalty, so runs with and without it compare.")
         self.val_fraction = QDoubleSpinBox(objectName="valFractionInput")
         self.val_fraction.setRange(0.05, 0.9)
         self.val_fraction.setSingleStep(0.05)
@@ -112,6 +122,7 @@ class TrainingControls(QWidget):
         form.addRow("Epoch limit", self.epochs)
         form.addRow("Early stopping", self.patience)
         form.addRow("Weight decay", self.weight_decay)
+        form.addRow("L1", self.l1)
         form.addRow("Validation share", self.val_fraction)
         form.addRow("Seed", self.seed)
         form.addRow("Device", self.device)
@@ -125,7 +136,7 @@ class TrainingControls(QWidget):
         self.set_config(config)
         self.optimizer.currentIndexChanged.connect(self._on_live)
         for spin in (self.learning_rate, self.batch_size, self.epochs, self.weight_decay,
-                     self.patience):
+                     self.l1, self.patience):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._on_live)
         for spin in (self.val_fraction, self.seed):
@@ -154,7 +165,8 @@ class TrainingControls(QWidget):
 
     def set_config(self, config: TrainingConfig) -> None:
         widgets = (self.optimizer, self.learning_rate, self.batch_size, self.epochs,
-                   self.weight_decay, self.val_fraction, self.seed, self.device, self.patience)
+                   self.weight_decay, self.l1, self.val_fraction, self.seed, self.device,
+                   self.patience)
         for w in widgets:
             w.blockSignals(True)
         self.optimizer.setCurrentIndex(OPTIMIZERS.index(config.optimizer))
@@ -163,6 +175,7 @@ class TrainingControls(QWidget):
         self.epochs.setValue(config.epochs)
         self.patience.setValue(config.patience)
         self.weight_decay.setValue(config.weight_decay)
+        self.l1.setValue(config.l1)
         self.val_fraction.setValue(config.val_fraction)
         self.seed.setValue(config.seed)
         i = self.device.findData(config.device)
@@ -180,7 +193,7 @@ class TrainingControls(QWidget):
                               self.batch_size.value(), self.epochs.value(),
                               self.weight_decay.value(), round(self.val_fraction.value(), 4),
                               self.seed.value(), self.device.currentData(),
-                              self.patience.value())
+                              self.patience.value(), self.l1.value())
 
     def applied(self) -> TrainingConfig:
         """The settings the current network trains with (changes waiting for a Reset

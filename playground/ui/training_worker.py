@@ -115,7 +115,8 @@ class TrainingWorker(QObject):
 
     # --- called from the GUI thread (thread-safe) ---------------------------------
     def set_live(self, **values) -> None:
-        """learning_rate, weight_decay, batch_size, optimizer, epochs (the limit), patience."""
+        """learning_rate, weight_decay, l1, batch_size, optimizer, epochs (the limit),
+        patience."""
         with self._lock:
             self._live.values.update(values)
 
@@ -304,6 +305,7 @@ class TrainingWorker(QObject):
         t = self._trainer
         for name, setter in (("learning_rate", t.set_learning_rate),
                              ("weight_decay", t.set_weight_decay),
+                             ("l1", t.set_l1),
                              ("batch_size", t.set_batch_size),
                              ("epochs", t.set_epoch_limit),
                              ("patience", t.set_patience)):
