@@ -14,7 +14,8 @@ from playground.ui.learn_panel import engineered_text
 
 
 def kind_action(w, kind) -> QAction:
-    action = w.findChild(QAction, f"inputKind:{kind}")
+    # The current header's (a replaced header is deleted later, and may still be found)
+    action = w.editor.strip.titles[0].findChild(QAction, f"inputKind:{kind}")
     assert action is not None, f"no menu item for {kind}"
     return action
 

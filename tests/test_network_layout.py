@@ -174,3 +174,12 @@ def test_neurons_that_fit_when_shrunk_are_all_drawn():
             assert all(b - a >= 2 * lay.radius for a, b in zip(ys, ys[1:], strict=False))
             assert lay.radius <= max_radius
     assert layout_network([2, 8, 2], 700, 900, max_radius=20.0).radius == 20.0
+
+
+def test_a_new_window_keeps_the_size_it_asks_for_and_room_for_the_curves(window):  # noqa: F811
+    """Laid out before it is shown, the card strip once counted rows for a placeholder
+    width, and its least height grew the window past its own size (the curves squeezed
+    to their least height)."""
+    available = window.screen().availableGeometry()
+    assert window.height() == min(860, int(available.height() * 0.92))
+    assert window.docks["plots"].height() > window.docks["plots"].minimumSizeHint().height()

@@ -67,7 +67,10 @@ class _CardStrip(QWidget):
         # narrow window): then pushed apart, in order, as little as it takes. When they
         # cannot all fit side by side (many layers in a narrow window), they take two or
         # more rows, alternating, so that no card ever covers another.
-        rows = rows_for(spans, self.width())
+        # Not yet shown, the strip has a placeholder width: rows for it would raise the
+        # strip's least height, and the window would grow to fit before the real width
+        # arrives (a resize event places them again then).
+        rows = rows_for(spans, self.width()) if self.isVisible() else [list(range(len(spans)))]
         top = {}
         for r, row in enumerate(rows):
             fit_row([spans[i] for i in row], self.width())
@@ -106,14 +109,14 @@ class NetworkEditor(QWidget):
         self.remove_button.setToolTip("Remove the selected hidden layer (Ctrl+Shift+L)")
         self.remove_button.clicked.connect(self.remove_layer)
         self.summary = QLabel(objectName="networkSummary")
-        # Wraps onto two lines rather than widening the window's least width.
+        # It takes the bar's free width, right-aligned, and wraps onto two lines only
+        # when there is too little, rather than widening the window's least width.
         self.summary.setWordWrap(True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bar = QHBoxLayout()
         bar.addWidget(self.add_button)
         bar.addWidget(self.remove_button)
-        bar.addStretch(1)
-        bar.addWidget(self.summary)
+        bar.addWidget(self.summary, 1)
         self.bar = bar  # the window adds its own toggles here (see neuron_maps.py)
 
         self.strip = _CardStrip(self)
