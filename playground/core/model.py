@@ -84,3 +84,9 @@ def build_model(spec: NetworkSpec, seed: int,
 
 def linear_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def uses_training_mode(model: nn.Module) -> bool:
+    """Whether the model behaves differently in training and in evaluation: only dropout
+    does, of the modules `build_model` makes."""
+    return any(isinstance(m, SeededDropout) for m in model.modules())
