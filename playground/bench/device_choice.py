@@ -3,7 +3,8 @@
 A GPU runs each operation fast but pays a fixed launch cost for it (microseconds),
 and a penguin network's batch is only ~15k multiply-adds — far too little work to
 hide that cost. This measures the crossover that `devices.auto_device` relies on.
-Each case is timed with the bare loop, so the figures are the devices' own.
+Each case is timed with the textbook loop (baseline.py), so the figures are the
+devices' own.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Epochs per second: the window's training path and `playground train` vs a bare loop."""
+"""Epochs per second: the window's training path and `playground train` vs the textbook
+loop (baseline.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ import torch
 from playground.bench.baseline import BareLoop
 from playground.bench.harness import prepare_run, train_to_limit
 
-PROBE_EPOCHS = 500  # at most, to choose the bare loop's thread count
+PROBE_EPOCHS = 500  # at most, to choose the textbook loop's thread count
 
 
 class BareRun:
-    """The bare loop from a fresh start, with the faster of torch's default thread count
-    and one thread (chosen on a short probe, no longer than the `epochs` it is for):
-    the best a plain loop can do."""
+    """The textbook loop from a fresh start, with the faster of torch's default thread
+    count and one thread (chosen on a short probe, no longer than the `epochs` it is
+    for): the best that loop can do."""
 
     def __init__(self, data, spec, config, epochs: int) -> None:
         probe = max(1, min(epochs, PROBE_EPOCHS))

@@ -99,3 +99,9 @@ def initial_snapshot(spec: NetworkSpec, seed: int):
         biases = tuple(layer.bias.numpy().copy() for layer in layers)
     return WeightSnapshot(weights, biases, tuple(h.activation for h in spec.hidden), 0,
                           engineered=spec.engineered)
+
+
+def uses_training_mode(model: nn.Module) -> bool:
+    """Whether the model behaves differently in training and in evaluation: only dropout
+    does, of the modules `build_model` makes."""
+    return any(isinstance(m, SeededDropout) for m in model.modules())

@@ -30,7 +30,7 @@ from playground.core.early_stopping import BestSoFar
 from playground.core.errors import SpecError
 from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS, History
-from playground.core.model import build_model, linear_layers
+from playground.core.model import build_model, linear_layers, uses_training_mode
 from playground.core.optimizers import make_optimizer
 from playground.core.spec import NetworkSpec
 from playground.core.split import PreparedData
@@ -94,6 +94,10 @@ class Trainer:
         self._gen = torch.Generator(device=self.device).manual_seed(config.seed)
         self.model = build_model(spec, config.seed, self._gen).to(self.device)
         self._linears = linear_layers(self.model)
+        self._params = list(self.model.parameters())
+        # Without dropout no module reads the training flag: no need to set it each epoch
+        # (model.train() and .eval() walk the modules, 5 % of a small full-batch epoch).
+        self._modal = uses_training_mode(self.model)
         self._x = torch.as_tensor(data.train_x, dtype=torch.float32, device=self.device)
         label_type = torch.float32 if self.regression else torch.long
         self._y = torch.as_tensor(data.train_y, dtype=label_type, device=self.device)
@@ -263,11 +267,12 @@ class Trainer:
     def _epoch(self, should_stop) -> _Epoch | None:
         """One epoch: a training pass, then the validation loss (and for classification
         the validation outputs), as device tensors; `_to_host` turns them into numbers."""
-        model, x, y = self.model, self._x, self._y
+        model, x, y, params = self.model, self._x, self._y, self._params
         n = len(y)
         batch = min(self.config.batch_size or n, n)
         order = None if batch == n else torch.randperm(n, generator=self._gen, device=x.device)
-        model.train()
+        if self._modal:
+            model.train()
         # Each batch's loss and outputs are kept as they are: the losses are weighted
         # once after the pass, the outputs compared with the labels once a chunk
         # (`_to_host`). Per batch, each op is a dispatch through Python, about 2 % of
@@ -283,13 +288,15 @@ class Trainer:
                 xb, yb = x[index], y[index]
             out = model(xb)
             loss, total = self.objective(out, yb)
-            self.optimizer.zero_grad(set_to_none=True)
+            for p in params:  # what zero_grad(set_to_none=True) does, at a fifth of its cost
+                p.grad = None
             total.backward()
             self.optimizer.step()
             losses.append(loss)
             if not self.regression:
                 outputs.append(out)
-        model.eval()
+        if self._modal:
+            model.eval()
         with torch.inference_mode():
             train_loss = _batch_mean(losses, n, batch)
             val_out = model(self._vx)
