@@ -230,3 +230,12 @@ def test_cli_vary_mistakes_are_one_line(capsys, argv, says):
 
     code, out, err = run(capsys, "train", "--epochs", "2", *argv)
     assert_usage_error(code, out, err, says)
+
+
+def test_too_many_variants_for_the_batch_is_refused_clearly(data, monkeypatch):
+    from playground.core import variant_trainer
+
+    monkeypatch.setattr(variant_trainer, "MAX_BATCH_FLOATS", 10_000)
+    config = TrainingConfig(device="cpu")
+    with pytest.raises(SpecError, match="16 variants × a batch of 273 rows is too big"):
+        VariantTrainer(data, config, variants_of(default_spec(4, 3), config, "seed=0..15"))
