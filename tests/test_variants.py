@@ -239,3 +239,18 @@ def test_too_many_variants_for_the_batch_is_refused_clearly(data, monkeypatch):
     config = TrainingConfig(device="cpu")
     with pytest.raises(SpecError, match="16 variants × a batch of 273 rows is too big"):
         VariantTrainer(data, config, variants_of(default_spec(4, 3), config, "seed=0..15"))
+
+
+def test_a_variant_continues_alone_only_with_the_l1_it_trained_with(data):
+    from playground.core.variants import has_l1_setting
+
+    config = TrainingConfig(device="cpu")
+    together = VariantTrainer(data, config, variants_of(default_spec(4, 3), config,
+                                                        "l1=0,0.001"))
+    together.run(3)
+    assert together.to_trainer(0).epoch == 3
+    if has_l1_setting():
+        assert together.to_trainer(1).config.l1 == 0.001
+    else:
+        with pytest.raises(SpecError, match="no L1 setting"):
+            together.to_trainer(1)

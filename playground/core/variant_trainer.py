@@ -30,7 +30,7 @@ from playground.core.history import METRICS, History
 from playground.core.model import EngineeredInputs, SeededDropout, build_model, linear_layers
 from playground.core.split import PreparedData
 from playground.core.stacked_optimizers import StackedOptimizer
-from playground.core.variants import Variant
+from playground.core.variants import Variant, has_l1_setting
 
 # Floats a batch of all variants may hold in one layer's activations (2 GB of float32).
 MAX_BATCH_FLOATS = 500_000_000
@@ -264,6 +264,9 @@ class VariantTrainer:
             raise SpecError(f"variant {self.variants[j].label} {self.diverged[j]}: "
                             "its weights are not numbers; choose another")
         variant = self.variants[j]
+        if variant.l1 and not has_l1_setting():
+            raise SpecError(f"variant {variant.label}: the trainer has no L1 setting, so it "
+                            "cannot go on with L1 alone; choose a variant without L1")
         config = replace(variant.config, seed=self.config.seed)
         trainer = Trainer(self.data, variant.spec, config)
         arrays = {}
