@@ -66,6 +66,10 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--missing", choices=("drop", "fill"), default="drop",
                    help="with --data: drop rows with a missing value (default), or fill "
                         "gaps with the column's mean (numbers) or most common value (text)")
+    p.add_argument("--vary", action="append", metavar="NAME=VALUES",
+                   help="train variants together: seed, lr, weight_decay, l1 or dropout, "
+                        "e.g. lr=0.001,0.01,0.1 or seed=0..4; twice for a grid of two "
+                        "(at most 64 variants)")
     p.add_argument("--out", metavar="FILE", help="write a project file")
     p.add_argument("--json", action="store_true", help="print the final metrics as JSON")
 

@@ -44,3 +44,20 @@ def test_the_neuron_map_rows_compare_maps_on_with_off():
     assert "epochs/s on / off, switched every 0.5 s" in lines[1]
     assert "0.985" in lines[1] and lines[1].endswith("✓") and lines[6].endswith("✗")
     assert rows({}, _row) == []  # results from before the maps were measured
+
+
+def test_the_variants_rows_show_the_speed_up_and_the_lateness():
+    from playground.bench.run import _row
+    from playground.bench.variants import rows
+
+    results = {"variants_k16_ratio": 5.0, "variants_k16_network_epochs_per_second": 10_000.0,
+               "variants_k16_bare_network_epochs_per_second": 2_000.0,
+               "variants_k64_ratio": 3.0, "variants_k64_network_epochs_per_second": 6_000.0,
+               "variants_k64_bare_network_epochs_per_second": 2_000.0,
+               "variants_lateness_k": 16, "variants_lateness_p50_ms": 1.0,
+               "variants_lateness_p99_ms": 20.0, "variants_lateness_max_ms": 30.0}
+    k16, k64, late = rows(results, _row)
+    assert k16.startswith("variants K=16") and "5.0× (10,000/2,000" in k16 and "✓" in k16
+    assert "3.0×" in k64 and "✓" not in k64 and "✗" not in k64  # no target at K=64
+    assert "16 variants training" in late and "20.0" in late and "✗" in late
+    assert rows({}, _row) == []  # results from before variants

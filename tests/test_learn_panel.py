@@ -11,7 +11,7 @@ from playground.core.lessons import LESSONS, PENGUIN_WORDS, Lesson, words_for
 from playground.core.toy_data import make_toy
 
 CONCEPTS = {"features", "weights", "activations", "layers", "softmax", "loss", "gradient",
-            "epochs", "batches", "validation", "gpu", "engineered"}
+            "epochs", "batches", "validation", "gpu", "engineered", "variants"}
 
 
 def test_the_issue_s_concepts_are_all_taught():

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 
-from playground.bench import neuron_maps, redraw, scale, startup, throughput
+from playground.bench import neuron_maps, redraw, scale, startup, throughput, variants
 from playground.bench.harness import close_window, open_window
 from playground.bench.turns import median_round, take_turns
 
@@ -61,6 +61,7 @@ def run(quick: bool, log=print) -> dict:
     app, window = open_window()
     try:
         _window_measures(results, sizes, app, window, spec, base, data, log)
+        _variants_measures(results, sizes, spec, base, data, log, app, window)
     finally:
         close_window(window)
     neuron_maps.measures(results, sizes, log)
@@ -129,6 +130,18 @@ def _window_measures(results, sizes, app, window, spec, base, data, log) -> None
     results["memory_growth_mb"] = throughput.memory_growth(
         app, window, spec, replace(base, epochs=sizes.memory_epochs), sizes.memory_warmup)
     log(f"  {results['memory_growth_mb']:.1f} MB")
+
+
+def _variants_measures(results, sizes, spec, base, data, log, app=None, window=None) -> None:
+    """K variants together against K bare loops; the window's lateness while they train."""
+    quick = sizes is QUICK
+    results.update(variants.throughput(data, spec, base, 200 if quick else 1000,
+                                       1 if quick else 3, 2 if quick else 4, log))
+    if window is not None:
+        log("Responsiveness while 16 variants train…")
+        results.update(variants.lateness(app, window, 4, 4, sizes.responsiveness_s))
+        log("  lateness p50 {variants_lateness_p50_ms:.1f} ms, p99 {variants_lateness_p99_ms:.1f}"
+            " ms, max {variants_lateness_max_ms:.1f} ms".format(**results))
 
 
 def _scale_measures(results, sizes, log, window: bool = True) -> None:
@@ -219,6 +232,7 @@ def run_headless(quick: bool, log=print) -> dict:
     bare, app = rates["bare"], rates["train"]
     results.update(bare_epochs_per_second_full_batch=bare, headless_epochs_per_second=app,
                    headless_throughput_ratio=app / bare)
+    _variants_measures(results, sizes, spec, config, data, log)
     _scale_measures(results, sizes, log, window=False)
     log("CPU against CUDA…")
     results["device_choice"] = device_choice.compare(quick, log)
@@ -320,6 +334,7 @@ def table(r: dict) -> str:
                      "< 50 MB", r["memory_growth_mb"] < 50))
     lines.append(_row("time to validation accuracy ≥ 0.97", _fmt(r["seconds_to_97"], ".2f",
                                                                    " s")))
+    lines += variants.rows(r, _row)
     lines += _scale_rows(r)
     return "\n".join(lines)
 

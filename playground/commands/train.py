@@ -55,6 +55,10 @@ def run_train(args) -> int:
     from playground.core.split import prepare
     from playground.core.trainer import Trainer
 
+    if args.vary:
+        from playground.commands.train_variants import run_variants
+
+        return run_variants(args)
     config = config_from_args(args)
     dataset = load_data(args)
     spec = NetworkSpec(dataset.n_features, dataset.n_outputs,

@@ -153,6 +153,18 @@ LESSONS = (
            "improving.",
            ("accuracyPlot", "valFractionInput", "patienceInput"),
            "{n_train} {rows} train the network; {n_val} check it."),
+    Lesson("variants", "Same network, another start: seeds and learning rates",
+           "Train the same network again with another <b>seed</b> and it ends somewhere "
+           "else. The seed draws the starting weights, the order the {rows} are shuffled "
+           "in and the dropout masks; the loss has many valleys, and where the descent "
+           "starts decides which one it rolls into. The <b>learning rate</b> changes the "
+           "path too: small steps creep down the slope nearest the start, large ones jump "
+           "across narrow valleys or bounce out of them. Training ▸ Train variants… trains "
+           "up to 64 variants of this network side by side, on the same {rows}, and "
+           "overlays their validation curves: the spread is what chance and the step size "
+           "alone do. Continue with the one you like.",
+           ("seedInput", "learningRateInput"),
+           "{variants_text}"),
     Lesson("gpu", "Why a GPU helps",
            "Training is mostly multiplying large tables of numbers. A <b>GPU</b> does "
            "thousands of these multiplications at once, so big networks on big data train "

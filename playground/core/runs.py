@@ -51,6 +51,16 @@ class RunSummary:
     best_val_accuracy: float
 
 
+def summarize(h: History) -> RunSummary:
+    """Final and best validation loss and accuracy (R² for regression) of some curves."""
+    loss, accuracy = h["val_loss"], h["val_accuracy"]
+    # nanmin/nanmax: a diverged epoch (NaN loss) must not hide the best one
+    best_loss = float(np.nanmin(loss)) if np.isfinite(loss).any() else float("nan")
+    best_acc = float(np.nanmax(accuracy)) if np.isfinite(accuracy).any() else float("nan")
+    return RunSummary(int(h.epochs[-1]) if len(h) else 0, h.last("val_loss"),
+                      best_loss, h.last("val_accuracy"), best_acc)
+
+
 @dataclass(eq=False)
 class Run:
     number: int
@@ -68,12 +78,7 @@ class Run:
         cached_history, length, cached = self._summary
         if cached_history is h and length == len(h):
             return cached
-        loss, accuracy = h["val_loss"], h["val_accuracy"]
-        # nanmin/nanmax: a diverged epoch (NaN loss) must not hide the best one
-        best_loss = float(np.nanmin(loss)) if np.isfinite(loss).any() else float("nan")
-        best_acc = float(np.nanmax(accuracy)) if np.isfinite(accuracy).any() else float("nan")
-        summary = RunSummary(int(h.epochs[-1]) if len(h) else 0, h.last("val_loss"),
-                             best_loss, h.last("val_accuracy"), best_acc)
+        summary = summarize(h)
         self._summary = (h, len(h), summary)
         return summary
 

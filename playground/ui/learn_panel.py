@@ -116,6 +116,7 @@ class LearnPanel(QWidget):
                            f"Now: batches of {batch}, {math.ceil(n_train / batch)} steps per "
                            "epoch." if n_train else ""),
             "device": w.device_label.text(),
+            "variants_text": variants_text(w),
         }
 
     # --- choosing a lesson ---------------------------------------------------------------
@@ -156,6 +157,12 @@ class LearnPanel(QWidget):
             rect = rect.united(QRect(w.mapTo(self.window, w.rect().topLeft()), w.size()))
         self.highlight.show_over(rect)
         return rect
+
+
+def variants_text(window) -> str:
+    from playground.ui.variants_window import summary_text
+
+    return summary_text(window)
 
 
 def engineered_text(spec, dataset) -> str:

@@ -109,6 +109,10 @@ class TrainingController(QObject):
     def has_trainer(self, generation: int) -> bool:
         return self._worker.has_trainer(generation)
 
+    def training_thread(self) -> QThread:
+        """The thread that trains: other workers (variants) are moved to it."""
+        return self._thread
+
     def is_alive(self) -> bool:
         return self._thread.isRunning()
 

@@ -26,20 +26,22 @@ class SwitchNetwork(QUndoCommand):
 
 class RestoreRun(QUndoCommand):
     """Bring an earlier run's network and settings back (its weights too when the
-    training thread still keeps its generation); undo goes back to what was current."""
+    training thread still keeps its generation, or from `project`, e.g. a variant
+    continued alone); undo goes back to what was current."""
 
     def __init__(self, window, old: tuple[int, object, object], new: tuple[int, object, object],
-                 text: str) -> None:
+                 text: str, project=None) -> None:
         super().__init__(text)
         self._window = window
         self._old, self._new = old, new  # (generation, spec, config)
+        self._project = project  # the new network's state, when it is not yet a generation
 
-    def _switch(self, generation, spec, config) -> None:
+    def _switch(self, generation, spec, config, project=None) -> None:
         self._window.controls.set_config(config)  # switch_generation applies the panel's
-        self._window.switch_generation(generation, spec)
+        self._window.switch_generation(generation, spec, project)
 
     def redo(self) -> None:
-        self._switch(*self._new)
+        self._switch(*self._new, self._project)
 
     def undo(self) -> None:
         self._switch(*self._old)

@@ -101,6 +101,12 @@ def build_menus(window) -> dict[str, QAction]:
     train.addAction(_menu_twin(window, actions["train"], "Train / Pause\tSpace"))
     train.addAction(_menu_twin(window, actions["step"], "Step one epoch\t."))
     train.addAction(actions["reset"])
+    train.addSeparator()
+    actions["variants"] = _action(window, "Train &variants…", lambda: _open_variants(window),
+                                  tip="Train the network as up to 64 variants side by side: "
+                                      "other seeds, learning rates, weight decay, L1, dropout")
+    actions["variants"].setObjectName("trainVariants")
+    train.addAction(actions["variants"])
 
     network = bar.addMenu("&Network")
     actions["add_layer"] = _action(window, "&Add hidden layer", window.editor.add_layer,
@@ -135,6 +141,12 @@ def _open_dock(window, name: str) -> None:
     dock = window.docks[name]
     dock.show()
     dock.raise_()
+
+
+def _open_variants(window) -> None:
+    from playground.ui.variants_window import open_variants
+
+    open_variants(window)
 
 
 def _menu_twin(window, action: QAction, text: str) -> QAction:
