@@ -207,6 +207,15 @@ def test_a_click_pins_a_neuron_and_esc_unpins_it(qtbot, window):  # noqa: F811
     assert decision.neuron is None and window.neuron_maps.ring is None
     window.insights.refresh()
     assert decision.classes is not None  # the prediction again
+    # Unpinned while the map is closed: reopened, it shows the prediction, not that neuron.
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, (1, 2)))
+    leave(view)
+    assert decision.neuron == (1, 2)
+    dock.close()
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    dock.show()
+    assert decision.neuron is None
 
 
 def test_a_condensed_layer_has_maps_for_its_drawn_neurons_only(qtbot, window):  # noqa: F811

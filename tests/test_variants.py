@@ -242,3 +242,25 @@ def test_a_variant_continues_alone_only_with_the_l1_it_trained_with(data):
     together.run(3)
     assert together.to_trainer(0).epoch == 3
     assert together.to_trainer(1).config.l1 == 0.001
+
+
+def test_the_variants_choose_the_device_a_lone_variant_would(data, monkeypatch):
+    """On `auto`, K variants together are K times the work of one; were that to cross
+    the GPU threshold, they would train on another device (and generator) than each
+    alone, and a variant continued alone would not go on as it would have."""
+    import playground.core.trainer as trainer_module
+    import playground.core.variant_trainer as variant_module
+
+    asked = []
+
+    def recording(name, work, _real=variant_module.resolve_device):
+        asked.append(work)
+        return _real(name, work)
+
+    monkeypatch.setattr(variant_module, "resolve_device", recording)
+    monkeypatch.setattr(trainer_module, "resolve_device", recording)
+    config = TrainingConfig(batch_size=16, device="auto")
+    variants = variants_of(default_spec(4, 3), config, "seed=0..15")
+    VariantTrainer(data, config, variants)
+    Trainer(data, variants[0].spec, variants[0].config)
+    assert len(asked) == 2 and asked[0] == asked[1]

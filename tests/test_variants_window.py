@@ -149,3 +149,45 @@ def test_a_failure_is_shown_in_full_and_training_can_start_again(qtbot, window, 
     dialog.train_button.click()
     qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
     assert all(len(h) == 5 for h in dialog._histories)
+
+
+def test_variants_of_another_data_set_are_refused_by_name(qtbot, window):
+    """Trained on penguins, then another data set opened: continuing with one of them
+    says why it cannot, and the window's network stays as it was."""
+    from playground.core.toy_data import make_toy
+
+    dialog = trained_dialog(qtbot, window, second=("seed", "0..1"))
+    window.use_dataset(make_toy("xor", 0.1))
+    generation, spec = window.generation, window.spec
+    dialog.table.select_variant(0)
+    dialog.continue_button.click()
+    qtbot.waitUntil(lambda: "another data set" in dialog.count.text(), timeout=10_000)
+    assert window.generation == generation and window.spec == spec
+    assert not window.undo_stack.canUndo()
+
+
+def test_a_stop_before_the_training_thread_starts_the_variants_is_kept(qtbot, window):
+    """Stop pressed while the start request still waits in the training thread's queue:
+    the variants stop at once instead of training on unseen."""
+    window.controls.epochs.setValue(100_000)
+    dialog = open_variants(window)
+    dialog.train_button.click()
+    dialog.train_button.click()  # Stop, before the thread has taken the request
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10_000)
+    assert max((len(h) for h in dialog._histories), default=0) < 100_000
+
+
+def test_regression_scores_below_zero_are_in_view(qtbot, window):
+    from playground.core.history import History
+
+    curves = open_variants(window).curves
+    curves.set_task(True)
+    curves.set_variants(["a", "b"])
+    histories = [History(), History()]
+    for h, score in zip(histories, (-0.45, 0.5), strict=True):
+        h.extend(np.array([1.0, 2.0]), train_loss=np.array([1.0, 0.5]),
+                 val_loss=np.array([1.0, 0.6]), train_accuracy=np.array([score, 0.6]),
+                 val_accuracy=np.array([score, 0.6]))
+    curves.redraw(histories, [None, None], every=True)
+    low, high = curves.plots["val_accuracy"].getPlotItem().viewRange()[1]
+    assert low <= -0.5 < high

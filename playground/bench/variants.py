@@ -76,9 +76,8 @@ def throughput(data, spec, base, epochs: int, rounds: int, turns: int, log) -> d
 def lateness(app, window, k_lr: int, k_seed: int, seconds: float) -> dict:
     """Lateness of a 5 ms GUI timer while K = k_lr × k_seed variants train flat out in
     the variants window (p50, p99, max in ms), and their network-epochs per second."""
-    from PySide6.QtCore import Qt, QTimer
-
     from playground.bench.harness import wait_until
+    from playground.bench.throughput import timer_lateness
     from playground.ui.variants_window import open_variants
 
     window.controls.epochs.setValue(100_000_000)
@@ -92,27 +91,15 @@ def lateness(app, window, k_lr: int, k_seed: int, seconds: float) -> dict:
     dialog._worker.updated.connect(updates.append)
     dialog.train_button.click()
     wait_until(app, lambda: len(updates) >= 2, 60)
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
     first = updates[-1].epoch, time.perf_counter()
-    end = time.perf_counter() + seconds
-    wait_until(app, lambda: time.perf_counter() > end, seconds + 30)
-    timer.stop()
+    late = timer_lateness(app, seconds)
     last = updates[-1].epoch, time.perf_counter()
     dialog.train_button.click()  # stop
     wait_until(app, lambda: not dialog.running, 30)
     dialog._worker.updated.disconnect(updates.append)
     dialog.close()
-    late = np.maximum(np.diff(np.array(ticks)) - 0.005, 0.0) * 1000
     k = k_lr * k_seed
-    return {"variants_lateness_k": k,
-            "variants_lateness_p50_ms": float(np.percentile(late, 50)),
-            "variants_lateness_p99_ms": float(np.percentile(late, 99)),
-            "variants_lateness_max_ms": float(late.max()),
+    return {"variants_lateness_k": k, **{f"variants_{key}": v for key, v in late.items()},
             "variants_window_network_epochs_per_second":
                 (last[0] - first[0]) * k / (last[1] - first[1])}
 

@@ -69,8 +69,10 @@ class VariantTrainer:
         if k * self.batch * widest > MAX_BATCH_FLOATS:
             raise SpecError(f"{k} variants × a batch of {self.batch} rows is too big to train "
                             "together; choose a smaller batch size or fewer variants")
-        self.device = resolve_device(self.config.device,
-                                     work_per_batch(self.spec, self.batch * k))
+        # The device a lone Trainer of one variant would choose: its shuffles and dropout
+        # masks come from that device's generator, so a variant continued alone (its
+        # generator state included) trains on as it would have alone.
+        self.device = resolve_device(self.config.device, work_per_batch(self.spec, self.batch))
         self._threads = cpu_threads_for(self.spec, self.batch * k)
         # Each variant's own generator and initial weights, as a lone Trainer draws them.
         self._gens = [torch.Generator(device=self.device).manual_seed(v.config.seed)

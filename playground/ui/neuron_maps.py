@@ -40,7 +40,10 @@ MAP_DOCK = "decisionMapDock"
 # The person's own choice, per kind of data set: maps are on by default where there are
 # only two features (the plane is the whole input), off where there are more.
 SETTING = "view/neuron_maps_{}"
-LIVE_RATE = 4.0  # map updates a second, at most, while training (as the see-inside views)
+# Map updates a second, at most, while training. Each update's Python time is taken
+# from the training thread through the GIL; at four a second the maps cost XOR's 2×8
+# network 5–9 % of its epochs in `playground bench`, more than they are worth.
+LIVE_RATE = 2.0
 # ... and while training, the maps take at most this share of the wall time: a wide
 # network's maps (tens of milliseconds on a busy machine, for the matrix products)
 # are redone every few seconds instead.
@@ -238,9 +241,14 @@ class NeuronMapDisplay(QObject):
     def _show_in_map(self) -> None:
         self._unpin_key.setEnabled(self.pinned is not None)
         self._ring_pinned()
+        # A hidden map that exists is told too (an unpin while it is closed), so that it
+        # does not show a stale neuron when reopened; none is built just for this.
+        view = self.window.insights.views.get(MAP_DOCK)
         if not self.window.docks[MAP_DOCK].isVisible():
-            return
-        view = self.window.insights.view(MAP_DOCK)
+            if view is None:
+                return
+        else:
+            view = self.window.insights.view(MAP_DOCK)
         neuron = self.hovered or self.pinned
         view.show_neuron(neuron, self._title(neuron))
 

@@ -7,6 +7,8 @@ a million; the axes are set here, in nice steps, never auto-ranged.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPainterPath
@@ -78,6 +80,7 @@ class VariantCurves(QWidget):
         self.curves, self._envelopes, self.selected, self._ranges = [], [], None, None
         k = len(labels)
         self._seen, self._high, self._next = [0] * k, [0.0] * k, 0
+        self._low = 0.0  # the lowest score drawn: R² can be below 0
         for j, label in enumerate(labels):
             pen = pg.mkPen(variant_colour(j, k), width=0)
             curves = {}
@@ -110,7 +113,11 @@ class VariantCurves(QWidget):
         last = 0.0
         for j, h in enumerate(histories):
             new = h["val_loss"][self._seen[j]:]
+            scores = h["val_accuracy"][self._seen[j]:]
             self._seen[j] = len(h)
+            scores = scores[np.isfinite(scores)]
+            if len(scores) and diverged[j] is None:
+                self._low = min(self._low, float(scores.min()))
             if len(new):
                 last = max(last, float(h.epochs[-1]))
                 finite = new[np.isfinite(new)]
@@ -120,12 +127,14 @@ class VariantCurves(QWidget):
         high = max((v for v, d in zip(self._high, diverged, strict=True) if d is None),
                    default=0.0)
         last = max(last, self._ranges[0] if self._ranges else 0.0)
-        ranges = (nice_ceiling(last, 10.0), nice_ceiling(high, 0.1))
+        # Down to −1 at most: an R² far below 0 (a first epoch) would flatten the rest.
+        low = max(-1.0, math.floor(self._low * 10) / 10)
+        ranges = (nice_ceiling(last, 10.0), nice_ceiling(high, 0.1), low)
         if ranges != self._ranges:
             self._ranges = ranges
             self.plots["val_loss"].setXRange(0, ranges[0], padding=0.02)
             self.plots["val_loss"].setYRange(0, ranges[1], padding=0.02)
-            self.plots["val_accuracy"].setYRange(0, 1, padding=0.02)
+            self.plots["val_accuracy"].setYRange(ranges[2], 1, padding=0.02)
 
     def select(self, j: int | None) -> None:
         """Draw variant `j` thicker and in front of the others."""

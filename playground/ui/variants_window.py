@@ -184,6 +184,9 @@ class VariantsWindow(QDialog):
         self.continue_button.setEnabled(False)
         self._set_running(True)
         self._say("starting…")
+        # Cleared here, before the request is queued: a Stop or a close that comes before
+        # the training thread takes the request up must still stop it.
+        self._worker.stop_event.clear()
         self._requests.start.emit(VariantsRequest(w.dataset, self._config(), variants))
 
     def _set_running(self, running: bool) -> None:
@@ -239,7 +242,15 @@ class VariantsWindow(QDialog):
     @Slot(object, str)
     def _on_continued(self, project, label: str) -> None:
         """Switch the window to the variant: undo goes back to the network before."""
+        from playground.core.errors import ProjectError
+        from playground.core.project import check_dataset_fits
+
         w = self.main
+        try:  # variants of another data set than the window's (opened since)
+            check_dataset_fits(project, w.dataset)
+        except ProjectError as e:
+            self._on_failed(f"These variants were trained on another data set: {e}")
+            return
         target = w._take_generation()
         w.controller.pause()
         w.undo_stack.push(RestoreRun(w, (w.generation, w.spec, w.controls.config()),

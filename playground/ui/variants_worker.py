@@ -72,7 +72,6 @@ class VariantsWorker(QObject):
         self._sent = [0] * self._trainer.k
         self._chunk, self._running = 1, True
         self._rate = (0, time.perf_counter())
-        self.stop_event.clear()
         self._emit()
         QTimer.singleShot(0, self._tick)
 
