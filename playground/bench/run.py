@@ -285,6 +285,13 @@ def _rows(n: int) -> str:
     return f"{n // 10**6}M" if n % 10**6 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
+def _ratio_row(measure: str, ratio: float, ours: float, theirs: float,
+               target: float) -> str:
+    """A throughput ratio with both rates, against its target."""
+    return _row(measure, f"{ratio:.3f} ({ours:,.0f}/{theirs:,.0f} ep/s)", f"≥ {target:.2f}",
+                ratio >= target)
+
+
 def _rounds_row(r: dict, key: str) -> list[str]:
     """Every round's ratio, smallest first (the row above is their median)."""
     ratios = r.get(key)
@@ -296,11 +303,10 @@ def table(r: dict) -> str:
     lines = [f"playground bench{' --quick' if r['quick'] else ''} — {r['device']}", "",
              _row("measure", "value", "target"), "-" * 86]
     for label, name in (("full_batch", "full batch"), ("batch16", "batch 16")):
-        ratio, target = r[f"throughput_ratio_{label}"], TARGETS["window", label]
-        lines.append(_row(f"{name}: window / textbook loop",
-                         f"{ratio:.3f} ({r[f'window_epochs_per_second_{label}']:,.0f}/"
-                         f"{r[f'bare_epochs_per_second_{label}']:,.0f} ep/s)",
-                         f"≥ {target:.2f}", ratio >= target))
+        lines.append(_ratio_row(f"{name}: window / textbook loop",
+                                r[f"throughput_ratio_{label}"],
+                                r[f"window_epochs_per_second_{label}"],
+                                r[f"bare_epochs_per_second_{label}"], TARGETS["window", label]))
         lines += _rounds_row(r, f"throughput_ratios_{label}")
         fps = r[f"updates_per_second_{label}"]
         lines.append(_row(f"  window updates while training, {name}", f"{fps:.1f} /s", "≥ 10",
@@ -308,11 +314,9 @@ def table(r: dict) -> str:
         key = "headless" if label == "full_batch" else f"headless_{label}"
         if f"{key}_throughput_ratio" not in r:  # results from before batch 16 had this row
             continue
-        h, target = r[f"{key}_throughput_ratio"], TARGETS["train", label]
-        lines.append(_row(f"{name}: playground train / textbook",
-                         f"{h:.3f} ({r[f'{key}_epochs_per_second']:,.0f}/"
-                         f"{r[f'{key}_bare_epochs_per_second']:,.0f} ep/s)",
-                         f"≥ {target:.2f}", h >= target))
+        lines.append(_ratio_row(f"{name}: playground train / textbook",
+                                r[f"{key}_throughput_ratio"], r[f"{key}_epochs_per_second"],
+                                r[f"{key}_bare_epochs_per_second"], TARGETS["train", label]))
         lines += _rounds_row(r, f"{key}_throughput_ratios")
     lines.append(_row("GUI timer lateness p50 / p99 / max",
                      f"{r['lateness_p50_ms']:.1f} / {r['lateness_p99_ms']:.1f} / "
