@@ -86,24 +86,36 @@ def test_a_map_shows_its_neurons_output(qtbot, window):  # noqa: F811
     rows = maps._plane.rows
     layers = forward_pass(window.snapshot, rows)
     table = colour_table()
+    items = maps.items
+    d = items.size
+    lay = window.editor.view.layout  # drawn at the neurons' size, from the 32 × 32 grid
+    assert d == round(2 * (lay.radius - 1.5) * window.editor.view.scale_factor)
     checked = 0
-    for (c, i), item in maps.items.items.items():
+    for c, i in items.keys:
         values = layers[c - 1].activations
         if c < len(layers):
             shown = values[:, i] / np.abs(values).max()
         else:
             shown = (values[:, i] - 0.5) / 0.5
         grid = shown.reshape(32, 32)  # row 0: the lowest x2
-        image = item.pixmap().toImage()
-        assert (image.width(), image.height()) == (32, 32)
-        for row, col in ((16, 16), (4, 20), (27, 9), (20, 3)):
-            pixel = image.pixelColor(col, 31 - row)  # image row 0 is the top
+        image = items.image_of((c, i))
+        assert (image.width(), image.height()) == (d, d)
+        for px, py in ((d // 2, d // 2), (d // 4, d // 2 + 5), (2 * d // 3, d // 3),
+                       (d // 3, 3 * d // 4)):
+            # The pixel's centre in grid cells: bilinear between the four around it.
+            u = min(max((px + 0.5) * 32 / d - 0.5, 0), 31)
+            v = min(max((d - 1 - py + 0.5) * 32 / d - 0.5, 0), 31)  # image row 0: the top
+            x0, y0 = min(int(u), 30), min(int(v), 30)
+            fx, fy = u - x0, v - y0
+            value = (grid[y0, x0] * (1 - fx) * (1 - fy) + grid[y0, x0 + 1] * fx * (1 - fy)
+                     + grid[y0 + 1, x0] * (1 - fx) * fy + grid[y0 + 1, x0 + 1] * fx * fy)
+            pixel = image.pixelColor(px, py)
             assert pixel.alpha() == 255
-            expected = table[int(round((np.clip(grid[row, col], -1, 1) + 1) * 127))]
-            assert abs(pixel.red() - int(expected[0])) <= 1, (c, i, row, col)
+            expected = table[int(round((np.clip(value, -1, 1) + 1) * 127))]
+            assert abs(pixel.red() - int(expected[0])) <= 1, (c, i, px, py)
             assert abs(pixel.blue() - int(expected[2])) <= 1
-            if abs(grid[row, col]) > 0.2:  # blue where positive, orange where negative
-                assert (pixel.blue() > pixel.red()) == (grid[row, col] > 0)
+            if abs(value) > 0.2:  # blue where positive, orange where negative
+                assert (pixel.blue() > pixel.red()) == (value > 0)
                 checked += 1
         assert image.pixelColor(0, 0).alpha() == 0  # round: the corners are clear
     assert checked > 10

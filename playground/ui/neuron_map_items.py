@@ -1,11 +1,12 @@
 """The small maps drawn inside the editor's neurons, and the colours of every neuron map.
 
-Each drawn hidden and output neuron gets a plain C++ pixmap item (no Python
-paint(): see network_view.Edges) on top of its circle, a round image of the
-neuron's output over the plane. The colours are the connections': blue where
-the output is positive, orange where it is negative, the background at zero.
-All the images of a frame are coloured in one numpy pass; Python then only
-hands each neuron its finished image.
+Each drawn hidden and output neuron shows, on top of its circle, a round image of
+its output over the plane; all of them are painted into one canvas shown by one
+plain C++ pixmap item (no Python paint(): see network_view.Edges). The colours are
+the connections': blue where the output is positive, orange where it is negative,
+the background at zero.
+All the images of a frame are resampled, coloured and placed in one numpy pass;
+Python then hands Qt one finished image.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap, QTransform
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
 from playground.core.neuron_maps import PlaneMaps
@@ -66,15 +66,20 @@ def _disc(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return alpha == 0, edge, alpha[edge].astype(np.float32)
 
 
-def opaque_table() -> np.ndarray:
-    """`colour_table` as RGBA words (uint32), each fully opaque."""
-    rgba = np.concatenate([colour_table(), np.full((LEVELS, 1), 255, np.uint8)], axis=1)
-    return rgba.view(np.uint32).ravel()
+def opaque_table(order: str = "RGBA") -> np.ndarray:
+    """`colour_table` as 32-bit words (uint32), each fully opaque, their bytes in
+    `order` (BGRA: what QImage's ARGB32 is in a little-endian machine's memory)."""
+    rgb = colour_table()
+    if order == "BGRA":
+        rgb = rgb[:, ::-1]
+    rgba = np.concatenate([rgb, np.full((LEVELS, 1), 255, np.uint8)], axis=1)
+    return np.ascontiguousarray(rgba).view(np.uint32).ravel()
 
 
 def round_images(t: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
     """Maps (k, n, n) with row 0 at the lowest y → k round images (k, n, n, 4) as
-    premultiplied RGBA bytes, row 0 at the top, transparent outside the circle.
+    premultiplied colour bytes (in the table's order), row 0 at the top, transparent
+    outside the circle.
 
     One table of premultiplied colours per coverage class (inside, and each distinct
     edge coverage) would be many tables; instead every pixel takes its opaque colour
@@ -84,7 +89,7 @@ def round_images(t: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
     n = t.shape[-1]
     table = opaque_table() if table is None else table
     flipped = np.ascontiguousarray(t[:, ::-1, :])
-    out = table[_levels(flipped)]  # (k, n, n) RGBA words
+    out = table[_levels(flipped)]  # (k, n, n) colour words
     outside, edge, coverage = _disc(n)
     out[:, outside] = 0
     pixels = np.ascontiguousarray(out[:, edge]).view(np.uint8).reshape(len(out), -1, 4)
@@ -93,66 +98,118 @@ def round_images(t: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
     return out.view(np.uint8).reshape(t.shape + (4,))
 
 
+@lru_cache(maxsize=4)
+def _stretch(n: int, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For resampling n cells to d pixels along an axis: each pixel's lower cell, the
+    next one, and the next one's weight (bilinear, pixel and cell centres aligned)."""
+    u = np.clip((np.arange(d) + 0.5) * n / d - 0.5, 0.0, n - 1.0)
+    low = np.minimum(np.floor(u).astype(np.intp), n - 2) if n > 1 else np.zeros(d, np.intp)
+    high = np.minimum(low + 1, n - 1)
+    return low, high, (u - low).astype(np.float32)
+
+
+def resample(t: np.ndarray, d: int) -> np.ndarray:
+    """Maps (k, n, n) → (k, d, d), bilinear: each map at the size it is drawn, so that
+    drawing it is a plain copy of pixels, never a scaling."""
+    n = t.shape[-1]
+    if n == d:
+        return np.asarray(t, dtype=np.float32)
+    low, high, w = _stretch(n, d)
+    t = np.asarray(t, dtype=np.float32)
+    rows = t[:, low, :] * (1 - w)[None, :, None] + t[:, high, :] * w[None, :, None]
+    return rows[:, :, low] * (1 - w) + rows[:, :, high] * w
+
+
 class NeuronMapItems:
-    """One pixmap item per drawn hidden and output neuron of a NetworkView, made anew
-    whenever the view lays itself out (its scene is cleared then)."""
+    """The maps of every drawn hidden and output neuron of a NetworkView, painted into
+    one canvas image shown by one plain C++ pixmap item over the circles, made anew
+    whenever the view lays itself out (its scene is cleared then).
+
+    One item, not one per neuron: each item painted while training costs virtual calls
+    into the binding (and through it the GIL, shared with the training thread) with
+    every repaint, and one image set per update replaces ~3 Qt calls per neuron. The
+    maps are resampled to the pixels they take on the screen, so that the repaint is a
+    copy, not a smooth scaling, of the image."""
 
     def __init__(self, view) -> None:
         self.view = view
-        self.items: dict[tuple[int, int], QGraphicsPixmapItem] = {}
-        self.images: np.ndarray | None = None  # the RGBA shown, one per item, in order
+        self.item: QGraphicsPixmapItem | None = None
+        self.keys: list[tuple[int, int]] = []  # the neurons with a map, in order
+        self.images: np.ndarray | None = None  # the maps shown (k, d, d, 4), in order
+        self.corners: np.ndarray = np.zeros((0, 2), np.intp)  # each map's (x, y) in the canvas
+        self.size = 0  # d: a map's width in canvas pixels
+
+    @property
+    def items(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """The neurons with a map, each with its map's corner in the canvas."""
+        return dict(zip(self.keys, map(tuple, self.corners.tolist()), strict=True))
 
     def build(self) -> None:
-        """Items for the neurons the layout draws (a condensed column: only those)."""
-        self.items, self.images = {}, None
-        self._table = opaque_table()  # the theme's colours, as the view's brushes are
+        """The canvas for the neurons the layout draws (a condensed column: only those)."""
+        self.item, self.keys, self.images = None, [], None
+        self._table = opaque_table("BGRA")  # the theme's colours, as the view's brushes are
         lay = self.view.layout
         if lay is None:
             return
+        # Canvas pixels are device pixels, at the view's scale (a network drawn smaller
+        # to fit) and the screen's (crisp on a high-DPI one).
+        self._ratio = ratio = max(self.view.devicePixelRatioF(), 1.0) * self.view.scale_factor
         radius = max(lay.radius - INSET, 1.0)
-        scene = self.view.scene()
-        for c, col in enumerate(lay.columns[1:], start=1):
-            for i, y in zip(col.shown, col.ys, strict=True):
-                item = QGraphicsPixmapItem()
-                item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-                item.setZValue(2.5)  # over its circle, under the labels
-                item.setPos(col.x - radius, y - radius)
-                item.setVisible(False)
-                scene.addItem(item)
-                self.items[(c, i)] = item
-        self._radius = radius
+        self.size = d = max(int(round(2 * radius * ratio)), 2)
+        drawn = [(c, i, col.x, y) for c, col in enumerate(lay.columns[1:], start=1)
+                 for i, y in zip(col.shown, col.ys, strict=True)]
+        self.keys = [(c, i) for c, i, _, _ in drawn]
+        if not self.keys:
+            return
+        centres = np.array([(x, y) for _, _, x, y in drawn])
+        corners = np.round(centres * ratio - d / 2).astype(np.intp)
+        self._origin = corners.min(axis=0)
+        self.corners = corners - self._origin
+        width, height = self.corners.max(axis=0) + d
+        self._shape = (int(height), int(width))
+        # Where each map's pixels go in the flat canvas: one scatter per update.
+        offsets = (np.arange(d)[:, None] * width + np.arange(d)[None, :]).ravel()
+        self._where = (self.corners[:, 1] * width + self.corners[:, 0])[:, None] + offsets
+        item = QGraphicsPixmapItem()
+        item.setZValue(2.5)  # over the circles, under the labels
+        item.setPos(*(self._origin / ratio))
+        item.setVisible(False)
+        self.view.scene().addItem(item)
+        self.item = item
 
     def show(self, maps: PlaneMaps) -> bool:
-        """Paint every item from `maps`; False (and nothing shown) when the maps do not
-        fit the drawn network (a snapshot of another network)."""
-        keys = list(self.items)
+        """Paint every neuron's map from `maps`; False (and nothing shown) when the maps
+        do not fit the drawn network (a snapshot of another network)."""
+        if self.item is None:
+            return True
         try:
-            t = np.stack([maps.layers[c - 1][i] for c, i in keys]) if keys else None
+            t = np.stack([maps.layers[c - 1][i] for c, i in self.keys])
         except IndexError:
             self.hide()
             return False
-        if t is None:
-            return True
-        images = round_images(t, self._table)
-        n = images.shape[1]
-        scale = QTransform.fromScale(2 * self._radius / n, 2 * self._radius / n)
-        fresh = self.images is None or self.images.shape != images.shape
-        for k, key in enumerate(keys):
-            image = QImage(images[k].data, n, n, 4 * n,
-                           QImage.Format.Format_RGBA8888_Premultiplied)
-            item = self.items[key]
-            item.setPixmap(QPixmap.fromImage(image))  # copies: `images` is reused
-            if fresh:
-                item.setTransform(scale)
-            item.setVisible(True)
+        images = round_images(resample(t, self.size), self._table)
+        canvas = np.zeros(self._shape, np.uint32)
+        canvas.ravel()[self._where] = images.view(np.uint32).reshape(len(images), -1)
+        height, width = self._shape
+        image = QImage(canvas.data, width, height, 4 * width,
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        pixmap = QPixmap.fromImage(image)  # copies: `canvas` goes with this call
+        pixmap.setDevicePixelRatio(self._ratio)
+        self.item.setPixmap(pixmap)
+        self.item.setVisible(True)
         self.images = images
         return True
 
+    def image_of(self, key: tuple[int, int]) -> QImage:
+        """The map drawn for one neuron, cut from the canvas as shown (tests)."""
+        x, y = self.items[key]
+        return self.item.pixmap().toImage().copy(x, y, self.size, self.size)
+
     def hide(self) -> None:
-        for item in self.items.values():
-            item.setVisible(False)
+        if self.item is not None:
+            self.item.setVisible(False)
         self.images = None
 
     def visible(self) -> list[tuple[int, int]]:
         """The neurons whose map is showing (tests, and the tooltips)."""
-        return [key for key, item in self.items.items() if item.isVisible()]
+        return list(self.keys) if self.item is not None and self.item.isVisible() else []
