@@ -103,8 +103,8 @@ LESSONS = (
            "straight in these new inputs can be curved in the features. The circles data set "
            "shows it best: a circle is x₁² + x₂² = r², so with x₁² and x₂² as inputs a "
            "network with <b>no hidden layer</b> separates the two rings, which without them "
-           "it cannot. Switch them on with the x²… button beside <i>Inputs</i>; the decision "
-           "map's two features are the ones a new x₁·x₂ multiplies.",
+           "it cannot. Switch them on with the <i>x², sin…</i> button beside <i>Inputs</i>; "
+           "the decision map's two features are the ones a new x₁·x₂ multiplies.",
            ("inputsHeader",),
            "{engineered_text}"),
     Lesson("softmax", "Softmax: scores become probabilities",

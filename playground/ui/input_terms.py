@@ -26,11 +26,12 @@ class InputsHeader(QWidget):
         count = f"{spec.n_inputs} + {extra}" if extra else f"{spec.n_inputs}"
         self.title = QLabel(f"<b>Inputs</b> ({count})")
         self.button = QToolButton(objectName="engineeredInputsButton")
-        self.button.setText("x²…")
-        self.button.setAutoRaise(True)
+        self.button.setText("x², sin…")
+        # A framed button like the editor's others: flat text beside the title was
+        # easy to miss.
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        # "…" says there is a menu; Qt's own arrow beside it crowded the two characters.
+        # "…" says there is a menu; Qt's own arrow beside it crowded the short text.
         self.button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         self.button.setToolTip("Engineered inputs: extra input neurons computed from the "
                                "features (x², x₁·x₂, sin x). With them a network without "
