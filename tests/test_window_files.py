@@ -105,7 +105,7 @@ def test_autosave_and_recovery(qtbot, tmp_path, window):
     other = open_window(qtbot, tmp_path, "other.ini")
     other.dialogs.answers.append("Recover")
     other.project_file.offer_recovery()
-    qtbot.waitUntil(lambda: other.epoch == 15, timeout=10_000)
+    qtbot.waitUntil(lambda: other.epoch == 15, timeout=30_000)
     assert other.isWindowModified() and not autosave_path().exists()
     other.close()
 
