@@ -76,7 +76,9 @@ class ExportActions(QObject):
             script, _ = export_script(project, folder, self.window.project_file.path)
         except PlaygroundError as e:
             return self._done("the training script", folder, e)
-        self._done("the training script", script, None)
+        # Named so that a person knows what comes back: the project the script writes.
+        self._done("the training script (it writes trained.pgproj, which File → Open "
+                   "takes up)", script, None)
 
     @Slot()
     def plots_png(self) -> None:
