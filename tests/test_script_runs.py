@@ -223,3 +223,20 @@ def test_the_window_opens_the_scripts_project_predicts_and_trains_on(qtbot, peng
         assert len(window.plots.history) == 25
     finally:
         window.close()
+
+
+@pytest.mark.parametrize("name", ["adam-30-epochs", "momentum-30-epochs"])
+def test_projects_saved_before_still_export(tmp_path, name):
+    path = Path(__file__).parent / "data" / "before-fused" / f"{name}.pgproj"
+    project = load_project(path)
+    script, data = export_script(project, tmp_path / "job", project_path=path)
+    rows = len(np.load(data / "train_y.npy")) + len(np.load(data / "val_y.npy"))
+    assert rows == project.dataset["rows"]
+    if name.startswith("momentum"):
+        # The window's own file resumes in the script: momentum buffers, curves and all.
+        done = run_script(script.parent, "python", "--resume", str(path), "--epochs", "35")
+        assert done.returncode == 0, done.stderr
+        resumed = load_project(script.parent / "trained.pgproj")
+        assert resumed.epoch == 35
+        np.testing.assert_array_equal(resumed.history()["val_loss"][:30],
+                                      project.history()["val_loss"])
