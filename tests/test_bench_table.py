@@ -61,3 +61,16 @@ def test_the_variants_rows_show_the_speed_up_and_the_lateness():
     assert "3.0×" in k64 and "✓" not in k64 and "✗" not in k64  # no target at K=64
     assert "16 variants training" in late and "20.0" in late and "✗" in late
     assert rows({}, _row) == []  # results from before variants
+
+
+def test_the_script_row_compares_two_torchrun_processes_with_one():
+    from playground.bench.run import _script_rows
+
+    r = {"script_rows": 1_000_000, "script_torchrun_ratio": 0.98,
+         "script_torchrun2_samples_per_second": 49_000.0,
+         "script_single_samples_per_second": 50_000.0}
+    (line,) = _script_rows(r)
+    assert line.startswith("script 1M×32, torchrun 2 proc / 1 proc")
+    assert "0.980 (49,000/50,000 samples/s)" in line
+    assert "—" in _script_rows({**r, "script_torchrun_ratio": None})[0]
+    assert _script_rows({}) == []  # results from before the row existed

@@ -108,9 +108,13 @@ def test_onnx_of_a_regression_network_gives_the_value_in_data_units(tmp_path):
     np.testing.assert_allclose(got, want, atol=1e-4, rtol=1e-4)
 
 
-def test_the_training_script_export_says_it_does_not_do_regression():
+def test_the_training_script_config_describes_a_regression():
     from playground.core.export_script import script_config
 
     dataset, trainer = surface_trainer(1)
-    with pytest.raises(ProjectError, match="regression"):
-        script_config(project_from_trainer(trainer, dataset), "data.csv")
+    project = project_from_trainer(trainer, dataset)
+    config = script_config(project, trainer.data)
+    assert config["data"]["task"] == "regression" and config["data"]["classes"] == []
+    assert config["data"]["variance"][0] == pytest.approx(np.var(trainer.data.train_y))
+    assert config["data"]["source"]["generator"]["kind"] == "surface"
+    assert config["project"]["target_standardization"] == project.target.to_dict()

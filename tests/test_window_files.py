@@ -148,6 +148,7 @@ def test_export_menu(qtbot, tmp_path, window):
     assert not [c for c in d.calls if c[0] == "error"]
     assert (tmp_path / "w.safetensors").exists() and (tmp_path / "w.json").exists()
     assert (tmp_path / "script" / "train.py").exists()
+    assert (tmp_path / "script" / "data" / "train_x.npy").exists()  # the prepared rows
     assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     assert b"<svg" in (tmp_path / "c.svg").read_bytes()[:2000]
     rows = list(csv.reader((tmp_path / "h.csv").open()))

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 
-from playground.bench import neuron_maps, redraw, scale, startup, throughput, variants
+from playground.bench import neuron_maps, redraw, scale, script_scale, startup, throughput, variants
 from playground.bench.harness import close_window, open_window
 from playground.bench.turns import median_round, take_turns
 
@@ -234,6 +234,7 @@ def run_headless(quick: bool, log=print) -> dict:
                    headless_throughput_ratio=app / bare)
     _variants_measures(results, sizes, spec, config, data, log)
     _scale_measures(results, sizes, log, window=False)
+    results.update(script_scale.measure(sizes.scale_rows, 1, log))
     log("CPU against CUDA…")
     results["device_choice"] = device_choice.compare(quick, log)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -251,6 +252,7 @@ def headless_table(r: dict) -> str:
                   f"≥ {TARGETS['train', 'full_batch']:.2f}",
                   r["headless_throughput_ratio"] >= TARGETS["train", "full_batch"])]
     lines += _scale_rows(r)
+    lines += _script_rows(r)
     lines += ["", "Bare loop, CPU against CUDA (what automatic device choice relies on):",
               device_choice.table(r["device_choice"])]
     return "\n".join(lines)
@@ -278,6 +280,17 @@ def _scale_rows(r: dict) -> list[str]:
                           None if sps is None else ratio >= 0.9))
         lines += _rounds_row(r, f"scale_{dev}_ratios")
     return lines
+
+
+def _script_rows(r: dict) -> list[str]:
+    """The exported script on the scale data: two torchrun processes against one."""
+    if "script_torchrun_ratio" not in r:  # results from before the row existed
+        return []
+    ratio, two, one = (r["script_torchrun_ratio"], r["script_torchrun2_samples_per_second"],
+                       r["script_single_samples_per_second"])
+    value = "—" if ratio is None else f"{ratio:.3f} ({two:,.0f}/{one:,.0f} samples/s)"
+    return [_row(f"script {_rows(r['script_rows'])}×32, torchrun 2 proc / 1 proc", value,
+                 "≈ 1 on 2 cores")]
 
 
 def _rows(n: int) -> str:

@@ -23,5 +23,6 @@ def run_export(args) -> int:
         print(f"Wrote {path}")
     if args.format == "script":
         print(f"Run it with: cd {written[0].parent} && python train.py "
-              "(or torchrun --nproc_per_node=N train.py)")
+              "(or torchrun --nproc_per_node=N train.py); it writes trained.pgproj, "
+              "which the playground opens")
     return 0

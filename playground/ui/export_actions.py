@@ -76,7 +76,10 @@ class ExportActions(QObject):
             script, _ = export_script(project, folder, self.window.project_file.path)
         except PlaygroundError as e:
             return self._done("the training script", folder, e)
-        self._done("the training script", script, None)
+        # Say what comes back: the project the script writes when it has trained.
+        self.window.statusBar().showMessage(
+            f"Exported the training script to {script}; run it, then open the "
+            "trained.pgproj it writes to carry on here", 12000)
 
     @Slot()
     def plots_png(self) -> None:
