@@ -143,3 +143,14 @@ def test_no_module_takes_another_modules_private_names():
                     for part in module.split(".")):
                 taken.append(f"{path.relative_to(PACKAGE.parent)}:{line} {module}")
     assert not taken
+
+
+def test_no_engine_module_imports_the_window_the_commands_or_qt():
+    """Every module of playground/core, not only those the start-up loads: the engine is
+    used by the window, the command line and the benchmark, and uses none of them."""
+    outside = ("PySide6", "shiboken6", "pyqtgraph", "playground.ui", "playground.commands",
+               "playground.bench", "playground.cli")
+    found = [f"{name}:{line} {module}" for name, path in _modules().items()
+             if name.startswith("playground.core")
+             for module, _, line in _imports(name, path) if module.startswith(outside)]
+    assert not found
