@@ -7,16 +7,12 @@ and where, no traceback); 1 anything else.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
 
+from playground.commands.errors import UsageError
 from playground.core.errors import PlaygroundError
-
-
-class UsageError(PlaygroundError):
-    """Bad command-line usage."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -166,7 +162,3 @@ def _open_window(args) -> int:
     from playground.ui.app import run_app
 
     return run_app(args.project, smoke_test=args.smoke_test)
-
-
-def print_json(obj: dict) -> None:
-    print(json.dumps(obj))

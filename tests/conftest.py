@@ -20,7 +20,7 @@ HAS_QT = importlib.util.find_spec("PySide6") is not None
 
 @pytest.fixture(scope="session")
 def penguins():
-    from playground.core.dataset import load_penguins
+    from playground.core.data_loaders import load_penguins
 
     return load_penguins()
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from playground.core import data_cache
-from playground.core.dataset import load_penguins
+from playground.core.data_loaders import load_penguins
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def same(a, b):
 def test_the_second_load_comes_from_the_cache_and_is_the_same(cache, monkeypatch):
     first = load_penguins()  # parsed, then cached
     assert len(list(cache.glob("penguins-*.npz"))) == 1
-    import playground.core.dataset as dataset_module
+    import playground.core.data_loaders as dataset_module
 
     monkeypatch.setattr(dataset_module, "load_csv", lambda *a, **k: pytest.fail("parsed"))
     same(load_penguins(), first)

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from playground.core.dataset import load_csv
+from playground.core.data_loaders import load_csv
 from playground.core.errors import DataError
 from playground.core.resources import resources_dir
 from playground.core.split import Standardizer, prepare, stratified_split

@@ -14,7 +14,7 @@ from safetensors.numpy import load as st_load
 
 from playground.cli import main
 from playground.core.config import TrainingConfig
-from playground.core.dataset import load_csv
+from playground.core.data_loaders import load_csv
 from playground.core.engineered import make_terms
 from playground.core.errors import ProjectError
 from playground.core.export_onnx import export_onnx

@@ -28,7 +28,7 @@ def test_many_inputs_scroll_inside_the_prediction_panel(qtbot):
     from PySide6.QtWidgets import QScrollArea
 
     from playground.bench.scale import synthetic_dataset
-    from playground.core.dataset import load_penguins
+    from playground.core.data_loaders import load_penguins
     from playground.ui.prediction_panel import PredictionPanel
 
     wide = PredictionPanel(synthetic_dataset(200))

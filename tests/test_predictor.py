@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from playground.core.config import TrainingConfig
-from playground.core.dataset import Feature, load_penguins
+from playground.core.data_loaders import load_penguins
+from playground.core.dataset import Feature
 from playground.core.errors import InputError
 from playground.core.predictor import Predictor, parse_input, range_warning
 from playground.core.project import project_from_trainer

@@ -15,7 +15,7 @@ from safetensors.numpy import save as st_save
 from playground.core import atomic_write
 from playground.core import project as project_module
 from playground.core.config import OPTIMIZERS, TrainingConfig
-from playground.core.dataset import load_csv
+from playground.core.data_loaders import load_csv
 from playground.core.errors import ProjectError
 from playground.core.project import (
     FORMAT,

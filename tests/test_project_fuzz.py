@@ -16,7 +16,7 @@ from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
 from playground.core.config import DEVICES, OPTIMIZERS, TrainingConfig
-from playground.core.dataset import load_penguins
+from playground.core.data_loaders import load_penguins
 from playground.core.errors import PlaygroundError, ProjectError
 from playground.core.project import (
     PROJECT_JSON,

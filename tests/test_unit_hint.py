@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QPushButton
 
 from playground.cli import main
-from playground.core.dataset import Feature, load_penguins
+from playground.core.data_loaders import load_penguins
+from playground.core.dataset import Feature
 from playground.core.predictor import range_warning, scale_fix, scale_fix_text
 
 FLIPPER = Feature("flipper_length_mm", "Flipper length", "mm", 172.0, 231.0)

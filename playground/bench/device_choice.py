@@ -36,7 +36,7 @@ QUICK_CASES = (CASES[0], Case("5k×32, 2×64, batch 256", 5_000, (64, 64), 256, 
 
 def case_setup(case: Case, device: str):
     from playground.bench.scale import synthetic_dataset
-    from playground.core.dataset import load_penguins
+    from playground.core.data_loaders import load_penguins
     from playground.core.split import prepare
 
     dataset = load_penguins() if case.rows == 0 else synthetic_dataset(case.rows)

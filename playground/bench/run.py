@@ -38,7 +38,7 @@ QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1, 2, 2, 1, 4.0)
 
 def run(quick: bool, log=print) -> dict:
     from playground.core.config import TrainingConfig
-    from playground.core.dataset import load_penguins
+    from playground.core.data_loaders import load_penguins
     from playground.core.devices import describe_device, resolve_device
     from playground.core.spec import default_spec
     from playground.core.split import prepare
@@ -213,7 +213,7 @@ def run_headless(quick: bool, log=print) -> dict:
     server)."""
     from playground.bench import device_choice
     from playground.core.config import TrainingConfig
-    from playground.core.dataset import load_penguins
+    from playground.core.data_loaders import load_penguins
     from playground.core.devices import describe_device, resolve_device
     from playground.core.spec import default_spec
     from playground.core.split import prepare

@@ -42,7 +42,9 @@ def best_bare_loop(data, spec, config, epochs: int) -> float:
 
 
 class HeadlessRun:
-    """The `playground train` path: the CLI's own chunked loop with its progress reports."""
+    """The `playground train` path: its trainer, in the chunks it reports between
+    (core/chunked.py). Its progress bar is left out: it draws only on a terminal, and at
+    most ten times a second."""
 
     def __init__(self, data, spec, config) -> None:
         from playground.core.trainer import Trainer
@@ -50,11 +52,11 @@ class HeadlessRun:
         self.trainer = Trainer(data, spec, config)
 
     def __call__(self, epochs: int) -> float:
-        from playground.commands.train import _train
+        from playground.core.chunked import train_in_chunks
 
         target = self.trainer.epoch + epochs
         start = time.perf_counter()
-        _train(self.trainer, target, threading.Event())
+        train_in_chunks(self.trainer, target, threading.Event().is_set)
         seconds = time.perf_counter() - start
         if self.trainer.epoch != target:  # diverged or stopped early: the rate would lie
             raise RuntimeError(f"playground train stopped at epoch {self.trainer.epoch} "

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from playground.cli import UsageError
+from playground.commands.errors import UsageError
 from playground.core.atomic_write import write_atomically
 from playground.core.errors import PlaygroundError
 from playground.core.resources import resources_dir

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from playground.cli import print_json
+from playground.commands.output import print_json
 
 
 def run_predict(args) -> int:

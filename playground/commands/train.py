@@ -7,46 +7,11 @@ import threading
 
 import numpy as np
 
-from playground.cli import UsageError, print_json
+from playground.commands.errors import UsageError
+from playground.commands.output import print_json
 from playground.commands.progress import ProgressBar
+from playground.commands.training_args import config_from_args, engineered_inputs, load_data
 from playground.core.history import METRICS
-
-
-def load_data(args):
-    from playground.core.dataset import load_csv, load_penguins
-
-    if args.toy:
-        if args.data:
-            raise UsageError("--toy and --data are alternatives: choose one")
-        from playground.core.toy_data import make_toy
-
-        return make_toy(args.toy, args.noise, args.seed)
-    if args.data is None:
-        if args.label or args.features:
-            raise UsageError("--label and --features need --data FILE.csv")
-        return load_penguins()
-    if not args.label:
-        raise UsageError("--data needs --label COLUMN (the column to predict)")
-    features = [f.strip() for arg in args.features for f in arg.split(",") if f.strip()] \
-        if args.features else None
-    return load_csv(args.data, args.label, features, missing=args.missing)
-
-
-def engineered_inputs(text: str, dataset) -> tuple:
-    """--inputs square,product,sin: the terms over the data's numeric features."""
-    from playground.core.engineered import make_terms, numeric_features, parse_kinds
-
-    return make_terms(parse_kinds(text), numeric_features(dataset.features))
-
-
-def config_from_args(args):
-    from playground.core.config import TrainingConfig
-
-    return TrainingConfig(optimizer=args.optimizer, learning_rate=args.lr,
-                          batch_size=args.batch_size, epochs=args.epochs,
-                          weight_decay=args.weight_decay, val_fraction=args.val_fraction,
-                          seed=args.seed, device=args.device, patience=args.patience,
-                          l1=args.l1)
 
 
 def run_train(args) -> int:
@@ -71,9 +36,10 @@ def run_train(args) -> int:
     stop = threading.Event()  # the first Ctrl+C ends training early and still reports
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        seconds, diverged, stopped_early = _train(trainer, config.epochs, stop)
+        run = _train(trainer, config.epochs, stop)
     finally:
         signal.signal(signal.SIGINT, previous)
+    seconds, diverged, stopped_early = run.seconds, run.diverged, run.stopped_early
 
     report = _report(trainer, dataset, seconds)
     device = describe_device(trainer.device)
@@ -108,27 +74,17 @@ def _check_writable(path: str) -> None:
         raise UsageError(f"--out {path}: the folder {folder} is not writable")
 
 
-def _train(trainer, epochs: int, stop: threading.Event) -> tuple[float, str | None, str | None]:
-    """Run in chunks sized to report about ten times a second; return the seconds, and
-    why training ended before the limit (divergence, early stopping), if it did."""
+def _train(trainer, epochs: int, stop: threading.Event):
+    """Train to epoch `epochs` with a progress bar, reporting about ten times a second;
+    return a core.chunked.ChunkedRun (the seconds, and why training ended early)."""
+    from playground.core.chunked import train_in_chunks
+
     bar = ProgressBar(epochs)
-    chunk, spent, diverged, stopped_early = 1, 0.0, None, None
-    while trainer.epoch < epochs and not stop.is_set():
-        stats = trainer.run(min(chunk, epochs - trainer.epoch), stop.is_set)
-        spent += stats.seconds
-        if stats.diverged:
-            diverged = stats.diverged
-            break
-        if stats.stopped_early:
-            stopped_early = stats.stopped_early
-            break
-        if len(stats):
-            per_epoch = stats.seconds / len(stats)
-            chunk = max(1, min(chunk * 2, int(0.1 / max(per_epoch, 1e-9))))
-            score = "val R²" if trainer.regression else "val acc"
-            bar.update(trainer.epoch, f"{score} {stats.val_accuracy[-1]:.3f}")
+    score = "val R²" if trainer.regression else "val acc"
+    run = train_in_chunks(trainer, epochs, stop.is_set, lambda stats: bar.update(
+        trainer.epoch, f"{score} {stats.val_accuracy[-1]:.3f}"))
     bar.close()
-    return spent, diverged, stopped_early
+    return run
 
 
 def _report(trainer, dataset, seconds) -> dict:

@@ -6,9 +6,10 @@ import math
 import signal
 import threading
 
-from playground.cli import UsageError, print_json
+from playground.commands.errors import UsageError
+from playground.commands.output import print_json
 from playground.commands.progress import ProgressBar
-from playground.commands.train import config_from_args, engineered_inputs, load_data
+from playground.commands.training_args import config_from_args, engineered_inputs, load_data
 
 
 def run_variants(args) -> int:
@@ -75,18 +76,15 @@ def _number(value: float) -> float | None:
 
 
 def _train(trainer, epochs: int, stop: threading.Event) -> float:
-    """Chunks sized to report about ten times a second; returns the seconds spent."""
+    """Train with a progress bar, reporting about ten times a second; returns the
+    seconds spent."""
+    from playground.core.chunked import train_in_chunks
+
     bar = ProgressBar(epochs)
-    chunk, spent = 1, 0.0
-    while trainer.epoch < epochs and not stop.is_set() and not all(trainer.diverged):
-        stats = trainer.run(min(chunk, epochs - trainer.epoch), stop.is_set)
-        spent += stats.seconds
-        if len(stats):
-            per_epoch = stats.seconds / len(stats)
-            chunk = max(1, min(chunk * 2, int(0.1 / max(per_epoch, 1e-9))))
-            bar.update(trainer.epoch, f"{trainer.k} variants")
+    run = train_in_chunks(trainer, epochs, stop.is_set,
+                          lambda stats: bar.update(trainer.epoch, f"{trainer.k} variants"))
     bar.close()
-    return spent
+    return run.seconds
 
 
 def _print_table(rows: list[dict], score: str) -> None:

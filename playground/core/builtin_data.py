@@ -5,7 +5,8 @@ the plan it was imported with (table_import.reimport)."""
 
 from __future__ import annotations
 
-from playground.core.dataset import Dataset, load_penguins
+from playground.core.data_loaders import load_penguins
+from playground.core.dataset import Dataset
 from playground.core.toy_data import make_toy
 
 

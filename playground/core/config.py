@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from playground.core.errors import SpecError
-from playground.core.spec import _choice_field, _float_field, _int_field, _mapping
+from playground.core.fields import choice_field, float_field, int_field, mapping
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "adamw", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -40,24 +40,24 @@ class TrainingConfig:
         def keep(name: str, value) -> None:
             object.__setattr__(self, name, value)
 
-        _choice_field("optimizer", self.optimizer, OPTIMIZERS)
+        choice_field("optimizer", self.optimizer, OPTIMIZERS)
         keep("learning_rate",
-             _float_field("learning_rate", self.learning_rate, 0.0, 100.0, low_open=True))
-        keep("batch_size", _int_field("batch_size", self.batch_size, 0, 100_000_000))
-        keep("epochs", _int_field("epochs", self.epochs, 1, MAX_EPOCHS))
-        keep("weight_decay", _float_field("weight_decay", self.weight_decay, 0.0, 10.0))
-        keep("val_fraction", _float_field("val_fraction", self.val_fraction, 0.05, 0.9))
-        keep("seed", _int_field("seed", self.seed, 0, 2**63 - 1))
-        _choice_field("device", self.device, DEVICES)
-        keep("patience", _int_field("patience", self.patience, 0, MAX_EPOCHS))
-        keep("l1", _float_field("l1", self.l1, 0.0, 10.0))
+             float_field("learning_rate", self.learning_rate, 0.0, 100.0, low_open=True))
+        keep("batch_size", int_field("batch_size", self.batch_size, 0, 100_000_000))
+        keep("epochs", int_field("epochs", self.epochs, 1, MAX_EPOCHS))
+        keep("weight_decay", float_field("weight_decay", self.weight_decay, 0.0, 10.0))
+        keep("val_fraction", float_field("val_fraction", self.val_fraction, 0.05, 0.9))
+        keep("seed", int_field("seed", self.seed, 0, 2**63 - 1))
+        choice_field("device", self.device, DEVICES)
+        keep("patience", int_field("patience", self.patience, 0, MAX_EPOCHS))
+        keep("l1", float_field("l1", self.l1, 0.0, 10.0))
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, d: Any) -> TrainingConfig:
-        d = _mapping("config", d)
+        d = mapping("config", d)
         names = {f.name for f in fields(cls)}
         unknown = set(d) - names
         if unknown:

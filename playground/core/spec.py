@@ -5,51 +5,18 @@ Imports neither torch nor Qt, so the window can show it before torch loads.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 from playground.core.engineered import validate_terms
 from playground.core.errors import SpecError
+from playground.core.fields import choice_field, float_field, int_field, mapping
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "gelu", "linear")
 MAX_UNITS = 4096
 MAX_LAYERS = 32
 MAX_FEATURES = 100_000
 MAX_CLASSES = 10_000
-
-
-def _int_field(name: str, value: Any, low: int, high: int) -> int:
-    # isfinite first: int() of inf or NaN raises OverflowError/ValueError, not SpecError
-    if isinstance(value, bool) or not isinstance(value, int | float) \
-            or (isinstance(value, float) and not math.isfinite(value)) or value != int(value):
-        raise SpecError(f"{name} must be a whole number, not {value!r}")
-    if not low <= value <= high:
-        raise SpecError(f"{name} must be between {low} and {high}, not {int(value)}")
-    return int(value)
-
-
-def _float_field(name: str, value: Any, low: float, high: float,
-                 low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SpecError(f"{name} must be a number, not {value!r}")
-    value = float(value)
-    if not (value > low if low_open else value >= low) or not value <= high:
-        bracket = "(" if low_open else "["
-        raise SpecError(f"{name} must be in {bracket}{low:g}, {high:g}], not {value!r}")
-    return value
-
-
-def _choice_field(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise SpecError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-    return value
-
-
-def _mapping(name: str, d: Any) -> dict:
-    if not isinstance(d, dict):
-        raise SpecError(f"{name} must be a mapping, not {type(d).__name__}")
-    return d
 
 
 @dataclass(frozen=True)
@@ -65,23 +32,23 @@ class LayerSpec:
 
     def validate(self, where: str) -> None:
         # Keep the normalized value: a whole float such as 8.0 (from JSON) is stored as 8.
-        object.__setattr__(self, "units", _int_field(f"{where}.units", self.units, 1, MAX_UNITS))
-        _choice_field(f"{where}.activation", self.activation, ACTIVATIONS)
-        _float_field(f"{where}.dropout", self.dropout, 0.0, 0.95)
+        object.__setattr__(self, "units", int_field(f"{where}.units", self.units, 1, MAX_UNITS))
+        choice_field(f"{where}.activation", self.activation, ACTIVATIONS)
+        float_field(f"{where}.dropout", self.dropout, 0.0, 0.95)
 
     def to_dict(self) -> dict:
         return {"units": self.units, "activation": self.activation, "dropout": self.dropout}
 
     @classmethod
     def from_dict(cls, d: Any, where: str = "layer") -> LayerSpec:
-        d = _mapping(where, d)
+        d = mapping(where, d)
         unknown = set(d) - {"units", "activation", "dropout"}
         if unknown:
             raise SpecError(f"{where} has an unknown field {sorted(map(str, unknown))[0]!r}")
-        units = _int_field(f"{where}.units", d.get("units", 8), 1, MAX_UNITS)
-        activation = _choice_field(f"{where}.activation", d.get("activation", "relu"),
+        units = int_field(f"{where}.units", d.get("units", 8), 1, MAX_UNITS)
+        activation = choice_field(f"{where}.activation", d.get("activation", "relu"),
                                    ACTIVATIONS)
-        dropout = _float_field(f"{where}.dropout", d.get("dropout", 0.0), 0.0, 0.95)
+        dropout = float_field(f"{where}.dropout", d.get("dropout", 0.0), 0.0, 0.95)
         return cls(units, activation, dropout)
 
 
@@ -101,9 +68,9 @@ class NetworkSpec:
 
     def __post_init__(self) -> None:
         # Store the validated ints, not whole floats such as 4.0 (sizes feed range()).
-        object.__setattr__(self, "n_inputs", _int_field("n_inputs", self.n_inputs, 1, MAX_FEATURES))
+        object.__setattr__(self, "n_inputs", int_field("n_inputs", self.n_inputs, 1, MAX_FEATURES))
         object.__setattr__(self, "n_outputs",
-                           _int_field("n_outputs", self.n_outputs, 1, MAX_CLASSES))
+                           int_field("n_outputs", self.n_outputs, 1, MAX_CLASSES))
         if not isinstance(self.hidden, tuple):
             raise SpecError("hidden must be a tuple of layers")
         if len(self.hidden) > MAX_LAYERS:
@@ -154,7 +121,7 @@ class NetworkSpec:
 
     @classmethod
     def from_dict(cls, d: Any) -> NetworkSpec:
-        d = _mapping("network", d)
+        d = mapping("network", d)
         unknown = set(d) - {"n_inputs", "n_outputs", "hidden", "engineered"}
         if unknown:
             raise SpecError(f"network has an unknown field {sorted(map(str, unknown))[0]!r}")
@@ -167,9 +134,9 @@ class NetworkSpec:
         if len(hidden) > MAX_LAYERS:
             raise SpecError(f"network.hidden may have at most {MAX_LAYERS} layers")
         layers = tuple(LayerSpec.from_dict(h, f"hidden[{i}]") for i, h in enumerate(hidden))
-        n_inputs = _int_field("n_inputs", d["n_inputs"], 1, MAX_FEATURES)
+        n_inputs = int_field("n_inputs", d["n_inputs"], 1, MAX_FEATURES)
         engineered = validate_terms(d.get("engineered", []), n_inputs, "network.engineered")
-        return cls(n_inputs, _int_field("n_outputs", d["n_outputs"], 1, MAX_CLASSES), layers,
+        return cls(n_inputs, int_field("n_outputs", d["n_outputs"], 1, MAX_CLASSES), layers,
                    engineered)
 
 

@@ -44,6 +44,7 @@ class VariantStats:
     metrics: dict[str, np.ndarray]  # each (E, K); NaN for a variant after it diverged
     seconds: float
     interrupted: bool = False
+    diverged: str | None = None  # once every variant has diverged: nothing left to train
 
     def __len__(self) -> int:
         return len(self.epochs)
@@ -178,7 +179,9 @@ class VariantTrainer:
         epochs = np.arange(first, self.epoch + 1, dtype=np.float64)
         metrics = {m: values[:, :, i] for i, m in enumerate(METRICS)}
         self._record(epochs, metrics)
-        return VariantStats(epochs, metrics, time.perf_counter() - start, interrupted)
+        everyone = "every variant diverged" if all(self.diverged) else None
+        return VariantStats(epochs, metrics, time.perf_counter() - start, interrupted,
+                            everyone)
 
     def _epoch(self, should_stop) -> torch.Tensor | None:
         x, y, n, batch = self._x, self._y, len(self._y), self.batch

@@ -25,7 +25,8 @@ FORMULAS = {
 }
 
 
-def _vector(values: np.ndarray, digits: int = 3) -> str:
+def vector_text(values: np.ndarray, digits: int = 3) -> str:
+    """A layer's values as text, the first few of a wide one: "[0.123, -1.200, … 5 more]"."""
     shown = ", ".join(f"{v:.{digits}f}" for v in values[:SHOWN_UNITS])
     more = f", … {len(values) - SHOWN_UNITS} more" if len(values) > SHOWN_UNITS else ""
     return f"[{shown}{more}]"
@@ -65,7 +66,7 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
             continue
         parts.append(f"<p>Each neuron adds up its {n_in} inputs, each times its weight, plus "
                      "its bias: <b>z = W·a + b</b>.<br>z = "
-                     f"<code>{_vector(step.weighted_sums)}</code></p>")
+                     f"<code>{vector_text(step.weighted_sums)}</code></p>")
         if step.activation == "softmax":
             parts.append("<p><b>Softmax</b> turns these scores into probabilities that add "
                          "up to 1: p<sub>k</sub> = e<sup>z<sub>k</sub></sup> / "
@@ -73,7 +74,7 @@ def explanation_html(e: Explanation, feature_names: list[str], units: list[str],
         else:
             parts.append(f"<p>Then the activation <b>{step.activation}</b>: a = "
                          f"{FORMULAS.get(step.activation, step.activation)}.<br>a = "
-                         f"<code>{_vector(step.outputs)}</code></p>")
+                         f"<code>{vector_text(step.outputs)}</code></p>")
     if e.is_regression:
         parts += _regression_end(e, class_names[0], nouns[0])
         return "".join(parts)

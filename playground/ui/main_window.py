@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWi
 
 from playground.core import engineered
 from playground.core.config import TrainingConfig
-from playground.core.dataset import Dataset, load_penguins
+from playground.core.data_loaders import load_penguins
+from playground.core.dataset import Dataset
 from playground.core.forward import forward_pass
 from playground.core.history import History
 from playground.core.spec import NetworkSpec, default_spec
@@ -141,7 +142,6 @@ class MainWindow(QMainWindow):
         self._started = False
         self._pending_activation = None
         self.switch_generation(0, self.spec)
-        self.controller.set_input(self.prediction.values())
         self.editor.view.setFocus()
         self.project_file.mark_clean()  # building the window is not an edit
 
@@ -303,7 +303,6 @@ class MainWindow(QMainWindow):
         self.controls.name_rows(dataset.nouns[0])
         self.neuron_maps.use_dataset(dataset)
         self.reset_to_defaults()
-        self.controller.set_input(self.prediction.values())
 
     def reset_to_defaults(self) -> None:
         """A new project: the default network and settings, untrained."""
@@ -451,7 +450,6 @@ class MainWindow(QMainWindow):
     # --- the prediction panel ----------------------------------------------------------
     @Slot(object)
     def _on_input_changed(self, raw: np.ndarray) -> None:
-        self.controller.set_input(raw)
         self.project_file.mark_modified()
         self._show_prediction()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Slot
 
 from playground.core.builtin_data import project_dataset
-from playground.core.dataset import load_penguins
+from playground.core.data_loaders import load_penguins
 from playground.core.errors import PlaygroundError
 from playground.core.toy_data import make_toy
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from playground.core.backprop import Backward
 from playground.core.training_step import TrainingStep
-from playground.ui.forward_explainer import _vector
+from playground.ui.forward_explainer import vector_text
 
 SHOWN_ROWS = 8  # a layer's table lists its largest updates, and says how many more
 
@@ -64,14 +64,14 @@ def step_html(b: Backward, step: TrainingStep | None, names: Names, origin: str,
     e = b.forward
     columns = len(e.layers) + 1
     parts = [f"<h3>1. The example</h3><p>{origin}</p>",
-             f"<p>Standardized input x = <code>{_vector(e.standardized)}</code></p>",
+             f"<p>Standardized input x = <code>{vector_text(e.standardized)}</code></p>",
              "<h3>2. Forward pass</h3>"]
     for step_ in e.layers:
         if step_.activation in ("softmax", "linear") and step_ is e.layers[-1]:
             break
         parts.append(f"<p>{step_.name} ({step_.activation}): z = W·a + b = "
-                     f"<code>{_vector(step_.weighted_sums)}</code>, a = f(z) = "
-                     f"<code>{_vector(step_.outputs)}</code></p>")
+                     f"<code>{vector_text(step_.weighted_sums)}</code>, a = f(z) = "
+                     f"<code>{vector_text(step_.outputs)}</code></p>")
     out = e.layers[-1]
     if e.is_regression:
         parts.append(f"<p>Output (linear): z = <code>{out.weighted_sums[0]:+.4f}</code>, the "
@@ -85,7 +85,7 @@ def step_html(b: Backward, step: TrainingStep | None, names: Names, origin: str,
                           for c, p in zip(names.outputs, e.probabilities, strict=True))
         truth = html.escape(names.outputs[e.true_class])
         p = float(e.probabilities[e.true_class])
-        parts.append(f"<p>Output: z = <code>{_vector(out.weighted_sums)}</code>, softmax p = "
+        parts.append(f"<p>Output: z = <code>{vector_text(out.weighted_sums)}</code>, softmax p = "
                      f"{probs}.</p><h3>3. The loss</h3><p>The target is <b>{truth}</b>: "
                      f"cross-entropy = −log p({truth}) = −log {p:.4f} = <b>{e.loss:.4f}</b></p>")
     parts += _backward_html(b, names, columns)
@@ -109,7 +109,7 @@ def _backward_html(b: Backward, names: Names, columns: int) -> list[str]:
                    f"{SLOPES.get(step_.activation, step_.activation)} ({step_.activation})")
         to, frm = np.unravel_index(int(np.abs(g.weights).argmax()), g.weights.shape)
         parts.append(
-            f"<p><b>{step_.name}</b>: {how}<br>δ = <code>{_vector(g.deltas, 4)}</code><br>"
+            f"<p><b>{step_.name}</b>: {how}<br>δ = <code>{vector_text(g.deltas, 4)}</code><br>"
             f"∂loss/∂W = δ · aᵀ ({g.weights.size} numbers; the largest "
             f"{g.weights[to, frm]:+.4g}, {html.escape(names.unit(i, frm, columns))} → "
             f"{html.escape(names.unit(i + 1, to, columns))}), ∂loss/∂b = δ</p>")

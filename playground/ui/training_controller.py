@@ -97,9 +97,6 @@ class TrainingController(QObject):
     def set_live(self, **values) -> None:
         self._worker.set_live(**values)
 
-    def set_input(self, raw) -> None:
-        self._worker.set_input(raw)
-
     def set_update_interval(self, seconds: float) -> None:
         self._worker.set_update_interval(seconds)
 

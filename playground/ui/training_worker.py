@@ -1,13 +1,13 @@
 """The training thread: a worker QObject that owns the trainers, on its own QThread.
 
 The worker never blocks its event loop for long: each `_tick` trains one chunk
-of epochs (sized to ~20 ms, or to the chosen speed) and then schedules the
-next tick, so requests from the window (activate, step, start) are handled in
-between. Pausing is a `threading.Event` the trainer checks between batches,
-because a queued "pause" call would wait behind a slow epoch. Settings that
-apply live (learning rate, batch size, ...) and the prediction input arrive
-through lock-guarded setters. Updates go out at most ~30 times a second, each
-carrying every epoch since the previous one.
+of epochs (sized to ~50 ms by core/chunked.py, or to the chosen speed) and then
+schedules the next tick, so requests from the window (activate, step, start) are
+handled in between. Pausing is a `threading.Event` the trainer checks between
+batches, because a queued "pause" call would wait behind a slow epoch. Settings
+that apply live (learning rate, batch size, ...) arrive through lock-guarded
+setters. Updates go out at most ~30 times a second, each carrying every epoch
+since the previous one; the window computes its prediction from their weights.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from playground.core.forward import WeightSnapshot, forward_pass
+from playground.core.chunked import MIN_EPOCH_SECONDS, ChunkSizes
+from playground.core.forward import WeightSnapshot
 from playground.core.history import METRICS
 
 UPDATE_INTERVAL = 1 / 30  # seconds between updates to the window, until it asks otherwise
@@ -67,7 +68,6 @@ class TrainingUpdate:
     epochs: np.ndarray
     metrics: dict[str, np.ndarray]
     snapshot: WeightSnapshot
-    probabilities: np.ndarray | None
     epochs_per_second: float
     running: bool
     device: str
@@ -81,7 +81,6 @@ class _Live:
     """Settings the window changes while training runs (guarded by a lock)."""
 
     values: dict = field(default_factory=dict)
-    x: np.ndarray | None = None  # the prediction panel's input, standardized later
     speed: float = math.inf  # epochs per second; inf = as fast as the machine goes
     update_interval: float = UPDATE_INTERVAL  # the window's frame budget (frame_budget.py)
 
@@ -102,8 +101,7 @@ class TrainingWorker(QObject):
         self._trainer = None
         self._generation = -1
         self._running = False
-        self._chunk = 1
-        self._per_epoch: float | None = None  # seconds, from the last chunk
+        self._chunks = ChunkSizes(CHUNK_SECONDS)
         self._pending: list = []
         self._last_emit = 0.0
         self._rate_epochs = 0
@@ -119,10 +117,6 @@ class TrainingWorker(QObject):
         patience."""
         with self._lock:
             self._live.values.update(values)
-
-    def set_input(self, raw: np.ndarray) -> None:
-        with self._lock:
-            self._live.x = np.asarray(raw, dtype=np.float64).copy()
 
     def set_update_interval(self, seconds: float) -> None:
         """How often the window can afford to redraw: updates are sent no more often."""
@@ -156,7 +150,7 @@ class TrainingWorker(QObject):
             self._pending.clear()
             self._emit(replace_history=True)
         except Exception as e:  # noqa: BLE001 — reported to the person, the thread survives
-            self.failed.emit(_human(e))
+            self.failed.emit(failure_message(e))
 
     def _build(self, request: Activation):
         from playground.core.split import prepare
@@ -226,7 +220,7 @@ class TrainingWorker(QObject):
             take = apply_step if request.apply else propose_step
             step = take(self._trainer, request.raw, request.target)
         except Exception as e:  # noqa: BLE001 — shown in the view, the thread survives
-            self.stepReady.emit(StepReply(request, None, _human(e)))
+            self.stepReady.emit(StepReply(request, None, failure_message(e)))
             return
         self.stepReady.emit(StepReply(request, step))
         if request.apply:
@@ -244,26 +238,22 @@ class TrainingWorker(QObject):
             speed = self._live.speed
         if speed != self._speed:  # a new pace counts from now
             self._speed, self._pace_start, self._paced = speed, time.perf_counter(), 0
-        n = self._chunk
+        room = trainer.config.epochs - trainer.epoch
         if math.isfinite(speed):
             due = int((time.perf_counter() - self._pace_start) * speed) + 1 - self._paced
-            n = min(n, due)
-            if n <= 0:
+            if due <= 0:
                 wait_ms = max(1, int(1000 * (self._paced / speed -
                                              (time.perf_counter() - self._pace_start))))
                 QTimer.singleShot(wait_ms, self._tick)
                 return
-        n = min(n, trainer.config.epochs - trainer.epoch, self._epochs_until_update())
-        try:
-            stats = self._train(n)
+            room = min(room, due)
+        try:  # a chunk of about CHUNK_SECONDS, ending where the next update is due
+            stats = self._train(min(room, self._epochs_until_update()), self._chunks)
         except Exception as e:  # noqa: BLE001
             self._set_running(False)
-            self.failed.emit(_human(e))
+            self.failed.emit(failure_message(e))
             return
         self._paced += len(stats)
-        if len(stats):  # aim for CHUNK_SECONDS of work per tick
-            per_epoch = self._per_epoch = stats.seconds / len(stats)
-            self._chunk = max(1, min(self._chunk * 2, int(CHUNK_SECONDS / max(per_epoch, 1e-7))))
         message = stats.diverged or stats.stopped_early
         limit = trainer.epoch >= trainer.config.epochs
         if limit and not message:
@@ -281,16 +271,19 @@ class TrainingWorker(QObject):
     def _epochs_until_update(self) -> int:
         """Epochs that fit before the next window update is due: a chunk ends there, so
         updates keep their interval instead of waiting for the end of a chunk."""
-        if self._per_epoch is None:
+        per_epoch = self._chunks.per_epoch
+        if per_epoch is None:
             return 1
         with self._lock:
             interval = self._live.update_interval
         due_in = self._last_emit + interval - time.perf_counter()
-        return max(1, math.ceil(due_in / max(self._per_epoch, 1e-7)))
+        return max(1, math.ceil(due_in / max(per_epoch, MIN_EPOCH_SECONDS)))
 
-    def _train(self, n: int):
+    def _train(self, n: int, chunks: ChunkSizes | None = None):
+        """`n` epochs, or with `chunks` the next chunk of them, at most `n`."""
         self._apply_live()
-        stats = self._trainer.run(n, self.pause_event.is_set)
+        pause = self.pause_event.is_set
+        stats = chunks.run(self._trainer, n, pause) if chunks else self._trainer.run(n, pause)
         if len(stats):
             self._pending.append(stats)
         self._rate_epochs += len(stats)
@@ -346,21 +339,15 @@ class TrainingWorker(QObject):
         else:
             epochs, metrics = np.zeros(0), {m: np.zeros(0, np.float32) for m in METRICS}
         self._pending.clear()
-        snapshot = t.snapshot()
-        with self._lock:
-            x = self._live.x
-        probabilities = None
-        if x is not None and len(x) == snapshot.n_features:
-            z = t.data.standardizer.transform(x)
-            probabilities = forward_pass(snapshot, z)[-1].activations
         self._last_emit = now
         self.updated.emit(TrainingUpdate(
-            self._generation, t.epoch, epochs, metrics, snapshot, probabilities,
+            self._generation, t.epoch, epochs, metrics, t.snapshot(),
             self._rate if self._running else 0.0, self._running, describe_device(t.device),
             replace_history, message, diverged))
 
 
-def _human(error: Exception) -> str:
+def failure_message(error: Exception) -> str:
+    """What to tell a person when training (or building the trainer) failed."""
     from playground.core.errors import PlaygroundError
 
     if isinstance(error, PlaygroundError):

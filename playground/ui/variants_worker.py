@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from playground.core.chunked import ChunkSizes
 from playground.core.history import METRICS
-from playground.ui.training_worker import CHUNK_SECONDS, _human
+from playground.ui.training_worker import CHUNK_SECONDS, failure_message
 
 UPDATE_INTERVAL = 0.1  # seconds between updates to the variants window
 
@@ -50,7 +51,7 @@ class VariantsWorker(QObject):
         self._dataset = None
         self._sent: list[int] = []
         self._running = False
-        self._chunk = 1
+        self._chunks = ChunkSizes(CHUNK_SECONDS)
         self._last_emit = 0.0
         self._rate = (0, time.perf_counter())
 
@@ -66,11 +67,11 @@ class VariantsWorker(QObject):
                                                    config.seed), config, request.variants)
         except Exception as e:  # noqa: BLE001 — reported to the person, the thread survives
             self._trainer = None
-            self.failed.emit(_human(e))
+            self.failed.emit(failure_message(e))
             return
         self._dataset, self._limit = request.dataset, config.epochs
         self._sent = [0] * self._trainer.k
-        self._chunk, self._running = 1, True
+        self._chunks, self._running = ChunkSizes(CHUNK_SECONDS), True
         self._rate = (0, time.perf_counter())
         self._emit()
         QTimer.singleShot(0, self._tick)
@@ -84,14 +85,11 @@ class VariantsWorker(QObject):
             self._finish("Stopped.")
             return
         try:
-            stats = t.run(min(self._chunk, self._limit - t.epoch), self.stop_event.is_set)
+            self._chunks.run(t, self._limit - t.epoch, self.stop_event.is_set)
         except Exception as e:  # noqa: BLE001
             self._running = False
-            self.failed.emit(_human(e))
+            self.failed.emit(failure_message(e))
             return
-        if len(stats):
-            per_epoch = stats.seconds / len(stats)
-            self._chunk = max(1, min(self._chunk * 2, int(CHUNK_SECONDS / max(per_epoch, 1e-7))))
         if t.epoch >= self._limit:
             self._finish(f"Trained {t.k} variants to epoch {t.epoch}.")
         elif all(t.diverged):
@@ -137,7 +135,7 @@ class VariantsWorker(QObject):
             self.continued.emit(project_from_trainer(trainer, self._dataset),
                                 self._trainer.variants[j].label)
         except Exception as e:  # noqa: BLE001
-            self.failed.emit(_human(e))
+            self.failed.emit(failure_message(e))
 
     def is_running(self) -> bool:
         return self._running
