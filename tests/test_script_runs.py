@@ -19,7 +19,7 @@ from import_files import shops
 from playground.bench.script_scale import torchrun_command
 from playground.core.builtin_data import project_dataset
 from playground.core.config import TrainingConfig
-from playground.core.dataset import load_csv
+from playground.core.data_loaders import load_csv
 from playground.core.export_script import export_script
 from playground.core.project import (
     load_project,
