@@ -57,7 +57,8 @@ def add_insight_views(window) -> None:
     def step_explainer():
         from playground.ui.step_explainer import StepExplainer
 
-        return StepExplainer(window)
+        return StepExplainer(session, window.controller, window.controls, window.editor,
+                             window.project_file, views)
 
     def runs():
         from playground.ui.runs_view import RunsView

@@ -39,7 +39,8 @@ from playground.ui.undo import SwitchNetwork
 from playground.ui.window_layout import restore_layout, save_layout
 from playground.ui.window_menus import build_menus
 
-LIVE = ("optimizer", "learning_rate", "batch_size", "epochs", "weight_decay", "l1")
+# The settings a new or restored network trains with from its first epoch.
+SENT_ON_SWITCH = ("optimizer", "learning_rate", "batch_size", "epochs", "weight_decay", "l1")
 
 
 class MainWindow(QMainWindow):
@@ -94,13 +95,11 @@ class MainWindow(QMainWindow):
         # Every network that trains is a run (core/runs.py).
         self.runs = RunTracker(self.session, self.controls, self.plots, self.controller,
                                self.undo_stack)
-        # The see-inside views, each built when first shown.
         self.insights = InsightViews(self.session, self.controls, self, self.docks)
-        add_insight_views(self)
+        add_insight_views(self)  # the see-inside views, each built when first shown
         title_task_docks(self.docks, dataset.is_regression)
-        # The editor's small maps (View menu).
         self.neuron_maps = NeuronMapDisplay(self.session, self.editor, self.insights,
-                                            self.settings)
+                                            self.settings)  # the editor's small maps
         self.neuron_maps.use_dataset(dataset)
 
         self.projects = ProjectView(self.session, self.controls, self.controller, self.runs,
@@ -180,7 +179,7 @@ class MainWindow(QMainWindow):
     def _on_network_changed(self, generation: int, spec: NetworkSpec, project) -> None:
         config = self.controls.config()
         self.controls.mark_applied()
-        self.controller.set_live(**{n: getattr(config, n) for n in LIVE})
+        self.controller.set_live(**{n: getattr(config, n) for n in SENT_ON_SWITCH})
         self._pending_activation = (generation, spec, config, self.dataset, project)
         if self._started:
             self.activate_now()
