@@ -31,7 +31,7 @@ def torch_classes(window, view):  # noqa: F811
     rows = np.repeat(window.prediction.values()[None, :], len(gx) * len(gy), axis=0)
     rows[:, ix] = np.tile(gx, len(gy))
     rows[:, iy] = np.repeat(gy, len(gx))
-    probs = trainer.predict_proba(window._split.standardizer.transform(rows))
+    probs = trainer.predict_proba(window.session.split.standardizer.transform(rows))
     return probs.argmax(1).reshape(len(gy), len(gx)), np.sort(probs, 1)
 
 

@@ -75,7 +75,7 @@ def test_engineered_neurons_show_their_value_and_formula(qtbot, window):  # noqa
     assert window.prediction.findChild(object, "predictedLabel").text()
     assert "Bill length²" in engineered_text(window.spec, window.dataset)
     # "Explain this prediction" lists them after the standardized input.
-    e = explain(snap, window._split.standardizer, window.prediction.values())
+    e = explain(snap, window.session.split.standardizer, window.prediction.values())
     page = explanation_html(e, ["Bill length", "Bill depth", "Flipper length", "Body mass"],
                             ["mm", "mm", "mm", "g"], list(window.dataset.class_names))
     assert f"<i>Bill length²</i></td><td align=right>=&nbsp;{bill ** 2:+.3f}" in page
@@ -109,10 +109,11 @@ def test_the_training_step_and_neuron_maps_see_the_engineered_inputs(qtbot, wind
     kind_action(window, "square").trigger()
     qtbot.waitUntil(lambda: window.snapshot is not None
                     and window.snapshot.weights[0].shape[1] == 8, timeout=10_000)
-    row = int(window._split.val_index[1])
+    row = int(window.session.split.val_index[1])
     view = open_step_view(qtbot, window, row)
     truth = int(window.dataset.y[row])
-    want = backprop(window.snapshot, window._split.standardizer, window.dataset.x[row], truth)
+    want = backprop(window.snapshot, window.session.split.standardizer, window.dataset.x[row],
+                    truth)
     assert view.backward.layers[0].weights.shape == (8, 8)  # a column per input neuron
     for mine, theirs in zip(want.weight_gradients, view.step.weight_gradients, strict=True):
         np.testing.assert_allclose(mine, theirs, atol=1e-6)  # numpy against autograd

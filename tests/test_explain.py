@@ -26,10 +26,12 @@ def torch_layer_outputs(trainer, standardized):
 def test_every_step_matches_pytorch_and_the_loss_is_minus_log_p(qtbot, window):  # noqa: F811
     window.docks["explainDock"].show()
     train(qtbot, window, 120)
-    window.insights.load_row(int(window._split.val_index[0]))  # a penguin with a known species
+    # a penguin with a known species
+    window.insights.load_row(int(window.session.split.val_index[0]))
     window.insights.refresh()
     e = window.insights.view("explainDock").explanation
-    assert e is not None and e.true_class == int(window.dataset.y[window._split.val_index[0]])
+    assert e is not None and \
+        e.true_class == int(window.dataset.y[window.session.split.val_index[0]])
 
     trainer = trainer_from_project(window.capture_project(), window.dataset)
     outputs = torch_layer_outputs(trainer, e.standardized)
@@ -42,7 +44,7 @@ def test_every_step_matches_pytorch_and_the_loss_is_minus_log_p(qtbot, window): 
     loss = torch.nn.functional.cross_entropy(torch.tensor(z_out)[None],
                                              torch.tensor([e.true_class])).item()
     assert math.isclose(e.loss, loss, rel_tol=1e-4, abs_tol=1e-6)
-    np.testing.assert_allclose(e.standardized, window._split.standardizer.transform(e.raw))
+    np.testing.assert_allclose(e.standardized, window.session.split.standardizer.transform(e.raw))
 
     text = find(window, "explainText").toPlainText()
     assert f"{e.loss:.4f}" in text and "Softmax" in text

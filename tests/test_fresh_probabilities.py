@@ -39,7 +39,7 @@ def shown_now(window) -> list[str]:
 
 
 def expected_texts(window, snapshot) -> list[str]:
-    x = window._split.standardizer.transform(window.prediction.values())
+    x = window.session.split.standardizer.transform(window.prediction.values())
     p = forward_pass(snapshot, x)[-1].activations
     return [f"{100 * float(v):.1f} %" for v in p]
 

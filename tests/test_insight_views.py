@@ -127,7 +127,7 @@ def test_confusion_matrix_equals_the_models_own_and_loads_a_penguin(qtbot, windo
     truth = trainer.data.val_y
     expected = confusion_matrix(truth, predicted, 3)
     np.testing.assert_array_equal(view.counts(), expected)
-    assert expected.sum() == len(w._split.val_index)
+    assert expected.sum() == len(w.session.split.val_index)
     for i in range(3):
         for j in range(3):
             assert view.matrix.item(i, j).text() == str(expected[i, j])
@@ -141,7 +141,7 @@ def test_confusion_matrix_equals_the_models_own_and_loads_a_penguin(qtbot, windo
     i, j = np.unravel_index(np.argmax(off if off.max() > 0 else expected), (3, 3))
     rect = view.matrix.visualItemRect(view.matrix.item(i, j))
     qtbot.mouseClick(view.matrix.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    members = w._split.val_index[(truth == i) & (predicted == j)]
+    members = w.session.split.val_index[(truth == i) & (predicted == j)]
     assert sorted(view.members.model().rows()) == sorted(members)
 
     model = view.members.model()

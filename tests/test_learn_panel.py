@@ -58,7 +58,7 @@ def test_lessons_speak_of_the_network_as_it_is(qtbot, window):  # noqa: F811
     panel.list.setCurrentRow([lesson.key for lesson in LESSONS].index("weights"))
     assert f"{window.spec.parameter_count():,} weights and biases" in panel.text.toPlainText()
     panel.list.setCurrentRow([lesson.key for lesson in LESSONS].index("validation"))
-    split = window._split
+    split = window.session.split
     assert f"{len(split.train_y)} penguins train the network; {len(split.val_y)} check it" \
         in panel.text.toPlainText()
     qtbot.waitUntil(lambda: not panel.highlight.isVisible(), timeout=5_000)

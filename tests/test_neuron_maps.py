@@ -181,7 +181,7 @@ def test_hover_shows_the_neuron_in_the_decision_map(qtbot, window):  # noqa: F81
     from playground.core.neuron_maps import plane_rows
 
     rows = plane_rows(window.prediction.values(), (0, 1), gx, gy)
-    z = forward_pass(window.snapshot, window._split.standardizer.transform(rows))[0]
+    z = forward_pass(window.snapshot, window.session.split.standardizer.transform(rows))[0]
     np.testing.assert_allclose(decision.neuron_values.ravel(), z.activations[:, 2],
                                rtol=1e-5, atol=1e-6)
     hover(view, at(view, (2, 1)))  # the output "class B"

@@ -83,12 +83,12 @@ def test_every_view_is_right_for_regression_while_it_trains(qtbot, window):
     assert w.docks["confusionDock"].windowTitle() == "Predicted vs. actual"
     train_to(qtbot, w, 300)
     assert w.plots.history.last("val_accuracy") > 0.5
-    row = int(w._split.val_index[3])
+    row = int(w.session.split.val_index[3])
     w.insights.load_row(row)  # a validation sample with a known height
     for name in VIEWS:  # the visible ones only refresh: look at each in turn
         w.docks[name].raise_()
         w.insights.refresh()
-    split, d = w._split, w.dataset
+    split, d = w.session.split, w.dataset
     trainer = trainer_from_project(w.capture_project(), d)
     predictor = Predictor(d.features, (), split.standardizer, w.snapshot, split.target)
 

@@ -23,7 +23,7 @@ def test_the_surface_in_the_window_predicts_a_value_and_scores_r2(qtbot, window)
     assert window.plots.history.last("val_accuracy") > 0.5  # R², learning
 
     # The panel shows what the network predicts for its input, in the data's units.
-    split = window._split
+    split = window.session.split
     raw = np.array([0.7, -0.4])
     window.prediction.set_values(raw)
     value = Predictor(window.dataset.features, (), split.standardizer, window.snapshot,

@@ -24,11 +24,12 @@ def open_step_view(qtbot, w, row=None):
 
 
 def test_the_view_shows_the_loss_of_a_validation_penguin(qtbot, window):
-    row = int(window._split.val_index[2])
+    row = int(window.session.split.val_index[2])
     view = open_step_view(qtbot, window, row)
     truth = int(window.dataset.y[row])
     assert find(window, "stepTargetInput", QComboBox).currentIndex() == truth
-    want = backprop(window.snapshot, window._split.standardizer, window.dataset.x[row], truth)
+    want = backprop(window.snapshot, window.session.split.standardizer, window.dataset.x[row],
+                    truth)
     p = want.forward.probabilities[truth]
     assert math.isclose(view.backward.loss, -math.log(p), rel_tol=1e-9)
     text = find(window, "explainStepText").toPlainText()
@@ -45,7 +46,7 @@ def test_the_editor_draws_gradients_while_the_view_is_open(qtbot, window):
     edges = window.editor.view._edges
     weights = edges.values_from(window.snapshot.weights)
     np.testing.assert_array_equal(edges.weights, weights)
-    view = open_step_view(qtbot, window, int(window._split.val_index[0]))
+    view = open_step_view(qtbot, window, int(window.session.split.val_index[0]))
     legend = find(window, "gradientLegend", QLabel)
     assert legend.isVisible() and "∂loss/∂w" in legend.text()
     edges = window.editor.view._edges
@@ -76,7 +77,7 @@ def test_the_editor_draws_gradients_while_the_view_is_open(qtbot, window):
 
 
 def test_step_moves_every_weight_by_exactly_the_step_shown(qtbot, window):
-    view = open_step_view(qtbot, window, int(window._split.val_index[5]))
+    view = open_step_view(qtbot, window, int(window.session.split.val_index[5]))
     shown, before = view.step, window.snapshot
     epoch = window.epoch
     for old, w in zip(shown.old_weights, before.weights, strict=True):
@@ -141,7 +142,7 @@ def test_a_regression_step_after_a_switch_of_data_set(qtbot, window):
     qtbot.waitUntil(lambda: window.snapshot is not None
                     and window.snapshot.weights[0].shape[1] == 2, timeout=10_000)
     assert window.editor.view.overlay is not old.overlay  # the old view let go of the editor
-    row = int(window._split.val_index[1])
+    row = int(window.session.split.val_index[1])
     view = open_step_view(qtbot, window, row)
     assert view is not old and window.editor.view.overlay is view.overlay
     target = find(window, "stepTargetInput", QDoubleSpinBox)

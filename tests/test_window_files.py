@@ -142,9 +142,14 @@ def test_export_menu(qtbot, tmp_path, window):
 
     d.answers += [str(tmp_path / "w.safetensors"), str(tmp_path / "script"),
                   str(tmp_path / "c.png"), str(tmp_path / "c.svg"), str(tmp_path / "h.csv")]
+    messages = []
+    window.session.message.connect(lambda text, ms: messages.append(text))
     for key in ("export_weights", "export_script", "export_png", "export_svg",
                 "export_history"):
         window.actions[key].trigger()
+    # The script's rows are written on the background thread, as the ONNX model.
+    qtbot.waitUntil(lambda: not window.exports.background.busy(), timeout=60_000)
+    assert any("trained.pgproj" in m for m in messages)  # what the script writes back
     assert not [c for c in d.calls if c[0] == "error"]
     assert (tmp_path / "w.safetensors").exists() and (tmp_path / "w.json").exists()
     assert (tmp_path / "script" / "train.py").exists()

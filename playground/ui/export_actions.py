@@ -9,33 +9,34 @@ from PySide6.QtGui import QPainter, QRegion
 from PySide6.QtWidgets import QWidget
 
 from playground.core.errors import PlaygroundError
-from playground.ui.background import Background
 
 
 class ExportActions(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.background = Background(self)
+    def __init__(self, session, plots, project_file, capture) -> None:
+        """`capture()`: the current project (the window's network, weights and curves)."""
+        super().__init__(session)
+        self.session, self.plots = session, plots
+        self.project_file, self._capture = project_file, capture
+        self.background = session.background  # the window waits for it when closing
 
     def _ask_path(self, title: str, filters: str, suggested: str) -> Path | None:
-        path = self.window.dialogs.save_file(title, filters, suggested)
+        path = self.session.dialogs.save_file(title, filters, suggested)
         return Path(path) if path else None
 
     def _project(self):
         try:
-            return self.window.capture_project()
+            return self._capture()
         except PlaygroundError as e:
-            self.window.dialogs.error("Nothing to export yet", str(e))
+            self.session.dialogs.error("Nothing to export yet", str(e))
             return None
 
     def _done(self, what: str, path, error) -> None:
         if error is not None:
             message = str(error) if isinstance(error, PlaygroundError) else \
                 f"{type(error).__name__}: {error}"
-            self.window.dialogs.error(f"Could not export {what}", message)
+            self.session.dialogs.error(f"Could not export {what}", message)
         else:
-            self.window.statusBar().showMessage(f"Exported {what} to {path}", 8000)
+            self.session.show_message(f"Exported {what} to {path}", 8000)
 
     @Slot()
     def onnx(self) -> None:
@@ -45,7 +46,7 @@ class ExportActions(QObject):
         project = self._project() if path else None
         if project is None:
             return
-        self.window.statusBar().showMessage("Exporting the ONNX model…")
+        self.session.show_message("Exporting the ONNX model…")
         self.background.run(lambda: export_onnx(project, path),
                             lambda result, error: self._done("the ONNX model", path, error))
 
@@ -68,17 +69,22 @@ class ExportActions(QObject):
     def script(self) -> None:
         from playground.core.export_script import export_script
 
-        folder = self.window.dialogs.choose_folder("Export a training script into a folder")
+        folder = self.session.dialogs.choose_folder("Export a training script into a folder")
         project = self._project() if folder else None
         if project is None:
             return
-        try:
-            script, _ = export_script(project, folder, self.window.project_file.path)
-        except PlaygroundError as e:
-            return self._done("the training script", folder, e)
+        # On the background thread, as ONNX: writing a large data set's rows takes a while.
+        self.session.show_message("Exporting the training script…")
+        where = self.project_file.path
+        self.background.run(lambda: export_script(project, folder, where),
+                            lambda result, error: self._script_done(folder, result, error))
+
+    def _script_done(self, folder, result, error) -> None:
+        if error is not None:
+            return self._done("the training script", folder, error)
         # Say what comes back: the project the script writes when it has trained.
-        self.window.statusBar().showMessage(
-            f"Exported the training script to {script}; run it, then open the "
+        self.session.show_message(
+            f"Exported the training script to {result[0]}; run it, then open the "
             "trained.pgproj it writes to carry on here", 12000)
 
     @Slot()
@@ -86,7 +92,7 @@ class ExportActions(QObject):
         path = self._ask_path("Export plots as PNG", "PNG images (*.png)", "curves.png")
         if path is None:
             return
-        image = self.window.plots.grab()
+        image = self.plots.grab()
         if not image.save(str(path), "PNG"):
             return self._done("the plots", path, PlaygroundError(f"could not write {path}"))
         self._done("the plots", path, None)
@@ -98,7 +104,7 @@ class ExportActions(QObject):
             return
         from PySide6.QtSvg import QSvgGenerator  # loaded when needed: not at start-up
 
-        widget = self.window.plots
+        widget = self.plots
         generator = QSvgGenerator()
         generator.setFileName(str(path))
         generator.setSize(QSize(widget.width(), widget.height()))
@@ -121,7 +127,7 @@ class ExportActions(QObject):
                               "history.csv")
         if path is None:
             return
-        h = self.window.plots.history
+        h = self.plots.history
         try:
             export_history(h.epochs, {m: h[m] for m in
                                       ("train_loss", "val_loss", "train_accuracy",

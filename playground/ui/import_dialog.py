@@ -43,11 +43,12 @@ class ImportDialog(QDialog):
 
     imported = Signal(object)
 
-    def __init__(self, dialogs, parent: QWidget | None = None) -> None:
+    def __init__(self, dialogs, background, parent: QWidget | None = None) -> None:
+        """`background`: where the import runs (background.py)."""
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.setWindowTitle("Import Data")
-        self.dialogs = dialogs
+        self.dialogs, self.background = dialogs, background
         self.table: Preview | None = None
         self.roles: dict[str, str] = {}
         self.role_boxes: dict[str, QComboBox] = {}
@@ -283,7 +284,8 @@ class ImportDialog(QDialog):
         self.ok.setEnabled(False)
         for w in (self.columns, self.drop, self.fill, self.task):
             w.setEnabled(False)
-        self._thread, self._worker = start_import(str(self.table.path), plan, self)
+        self._thread, self._worker = start_import(str(self.table.path), plan,
+                                                  self.background)
         self._worker.progressed.connect(self._on_progress)
         self._worker.imported.connect(self._on_imported)
         self._worker.failed.connect(self._on_failed)
@@ -321,11 +323,8 @@ class ImportDialog(QDialog):
         self._finish_thread()
 
     def _finish_thread(self) -> None:
-        thread, self._thread, self._worker = self._thread, None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
+        # The thread ends on its own once the worker's outcome has been sent (background.py).
+        self._thread = self._worker = None
         self.progress.hide()
         self.progress.setFormat("Reading… %p%")
         for w in (self.columns, self.drop, self.fill, self.task):
@@ -335,5 +334,6 @@ class ImportDialog(QDialog):
     def done(self, result: int) -> None:
         if self._worker is not None:  # closed while importing: stop and wait first
             self._worker.cancel()
+            self._thread.wait()
             self._finish_thread()
         super().done(result)

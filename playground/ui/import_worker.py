@@ -1,7 +1,7 @@
 """The import of a CSV file on a thread of its own, so the window never freezes.
 
-The worker is a QObject moved to a QThread (as the training worker): `run` does the
-whole import; cancelling sets a flag that table_import checks between blocks.
+The worker is a QObject moved to a QThread (background.py): `run` does the whole
+import; cancelling sets a flag that table_import checks between blocks.
 Progress, the data set or the error come back to the GUI thread as queued signals.
 """
 
@@ -15,6 +15,7 @@ from playground.core.config import TrainingConfig
 from playground.core.errors import PlaygroundError
 from playground.core.split import prepare
 from playground.core.table_import import ImportCancelled, import_table
+from playground.ui.background import Background
 
 
 class ImportWorker(QObject):
@@ -56,13 +57,7 @@ class ImportWorker(QObject):
             self.finished.emit()
 
 
-def start_import(path: str, plan, parent: QObject) -> tuple[QThread, ImportWorker]:
-    """A started import; keep both references until the thread has finished (the
-    worker has no parent: Python owns it and frees it with the last reference)."""
-    thread = QThread(parent)
+def start_import(path: str, plan, background: Background) -> tuple[QThread, ImportWorker]:
+    """A started import, on a thread of its own (background.py)."""
     worker = ImportWorker(path, plan)
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
-    thread.start()
-    return thread, worker
+    return background.start(worker), worker

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from playground.core.dataset import Dataset
 from playground.core.forward import WeightSnapshot
@@ -81,10 +81,21 @@ def _gap(showing: int) -> float:
     return max(REFRESH_INTERVAL / max(showing, 1), MIN_GAP)
 
 
+def add_dock(host: QMainWindow, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+    """`widget` in a new dock of `host`, named `name` (the View menu and saved layouts)."""
+    dock = QDockWidget(title, host, objectName=name)
+    dock.setWidget(widget)
+    host.addDockWidget(area, dock)
+    return dock
+
+
 class InsightViews(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, session, controls, host: QMainWindow,
+                 docks: dict[str, QDockWidget]) -> None:
+        super().__init__(session)
+        self.session, self.controls = session, controls
+        self._host = host  # the window the docks are added to
+        self._window_docks = docks  # the window's docks by name: the View menu lists them
         self.docks: dict[str, QDockWidget] = {}
         self.views: dict[str, QWidget] = {}  # the views built so far, by dock name
         self._builders: dict[str, Callable[[], QWidget]] = {}
@@ -93,18 +104,19 @@ class InsightViews(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._refresh_next)
+        session.datasetChanged.connect(self._on_dataset_changed)
 
     def add(self, title: str, name: str, build: Callable[[], QWidget],
             area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
         """A view in its own dock, hidden until opened from the View menu. The view is
         built (`build()`) when the dock is first shown: building every view with the
         window cost about a third of the start-up time (measured by playground bench)."""
-        dock = self.window._dock(title, name, QWidget(), area)
+        dock = add_dock(self._host, title, name, QWidget(), area)
         dock.hide()
         dock.visibilityChanged.connect(self._on_visibility_changed)
         self._builders[name] = build
         self.docks[name] = dock
-        self.window.docks[name] = dock  # the View menu lists it
+        self._window_docks[name] = dock
         return dock
 
     def view(self, name: str) -> QWidget:
@@ -114,6 +126,10 @@ class InsightViews(QObject):
             self.views[name] = view
             self.docks[name].setWidget(view)
         return self.views[name]
+
+    @Slot(object)
+    def _on_dataset_changed(self, _dataset) -> None:
+        self.forget_views()
 
     def forget_views(self) -> None:
         """Drop the built views (they hold the old data set); open ones are rebuilt now."""
@@ -127,10 +143,9 @@ class InsightViews(QObject):
         self.state_changed()
 
     def state(self) -> ModelState:
-        w = self.window
-        return ModelState(w.dataset, w._split, w.spec, w.snapshot, w.prediction.values(),
-                          w.epoch, w.prediction.true_class, w.prediction.true_row,
-                          w.controls.config().l1)
+        s, panel = self.session, self.session.prediction
+        return ModelState(s.dataset, s.split, s.spec, s.snapshot, panel.values(), s.epoch,
+                          panel.true_class, panel.true_row, self.controls.config().l1)
 
     def state_changed(self) -> None:
         """New weights or a new input: bring the visible views up to date, one view per
@@ -147,7 +162,7 @@ class InsightViews(QObject):
 
     @Slot()
     def _refresh_next(self) -> None:
-        if not self._due or self.window._split is None:
+        if not self._due or self.session.split is None:
             return
         name = self._due.pop()  # the longest waiting
         self._last = time.perf_counter()
@@ -160,7 +175,7 @@ class InsightViews(QObject):
     @Slot()
     def refresh(self) -> None:
         """Every visible view, now (tests, and after a switch of data set)."""
-        if self.window._split is None:
+        if self.session.split is None:
             return
         self._due.clear()
         state = self.state()
@@ -186,5 +201,5 @@ class InsightViews(QObject):
 
     def load_row(self, row: int) -> None:
         """Put data-set row `row` into the prediction panel, with its true class."""
-        w = self.window
-        w.prediction.set_values(w.dataset.x[row], truth=w.prediction.truth_text(row), row=row)
+        panel = self.session.prediction
+        panel.set_values(self.session.dataset.x[row], truth=panel.truth_text(row), row=row)

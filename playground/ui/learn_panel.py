@@ -56,11 +56,13 @@ class Highlight(QWidget):
 
 
 class LearnPanel(QWidget):
-    def __init__(self, window) -> None:
+    def __init__(self, session, window: QWidget, controls, plots, device_label) -> None:
+        """`window`: the widget whose parts the lessons point at and frame."""
         super().__init__()
         self.setObjectName("learnPanel")
         self.setMinimumHeight(360)  # the list and a whole lesson, without scrolling
-        self.window = window
+        self.session, self.window = session, window
+        self.controls, self.plots, self.device_label = controls, plots, device_label
         self.list = QListWidget(objectName="lessonList")
         self.list.addItems([lesson.title for lesson in LESSONS])
         self.list.setToolTip("Choose a concept to read about it and to see where it is in "
@@ -87,11 +89,11 @@ class LearnPanel(QWidget):
 
     def facts(self) -> dict:
         """What the lessons' texts and "now" lines mention, from the window as it is."""
-        w, s = self.window, self._state
-        config = w.controls.config()
+        w, s = self.session, self._state
+        config = self.controls.config()
         batch = config.batch_size
         n_train = len(s.split.train_y) if s is not None else 0
-        val_loss = w.plots.history.last("val_loss")
+        val_loss = self.plots.history.last("val_loss")
         d = w.dataset
         regression = d.is_regression
         label = html.escape(d.label)  # the lessons are HTML; the name comes from a file
@@ -115,8 +117,8 @@ class LearnPanel(QWidget):
             "batch_text": ("Now: the whole training set in one batch." if batch == 0 else
                            f"Now: batches of {batch}, {math.ceil(n_train / batch)} steps per "
                            "epoch." if n_train else ""),
-            "device": w.device_label.text(),
-            "variants_text": variants_text(w),
+            "device": self.device_label.text(),
+            "variants_text": variants_text(self.window),
         }
 
     # --- choosing a lesson ---------------------------------------------------------------

@@ -14,7 +14,7 @@ changes slowly, and one update of them all costs about 0.6 ms of Python on the G
 thread (1–2 ms on a busy machine), taken from the training thread through the GIL;
 with every frame (11 a second) that is 1 % of the wall time, which costs training
 three to four times as much (see frame_budget.py). What they cost is part of
-the frame budget (main_window._redraw measures it).
+the frame budget (LiveDisplay._redraw in live_display.py measures it).
 
 Hovering a neuron shows its map large in the decision map (when that is open), with
 the data on top; a click pins it there (and opens the decision map), a second click
@@ -56,10 +56,10 @@ def data_kind(n_features: int) -> str:
 
 
 class NeuronMapDisplay(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.view = window.editor.view
+    def __init__(self, session, editor, insights, settings) -> None:
+        super().__init__(session)
+        self.session, self.insights, self.settings = session, insights, settings
+        self.view = editor.view
         self.items = NeuronMapItems(self.view)
         self.computed = 0  # maps computed so far (tests and the benchmark count them)
         self.hovered: tuple[int, int] | None = None
@@ -72,7 +72,7 @@ class NeuronMapDisplay(QObject):
         self._plane_key = None  # (the pair, the held values) of those cells
         self._ranges: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
-        self.action = QAction("Neuron &maps", window, checkable=True)
+        self.action = QAction("Neuron &maps", self, checkable=True)
         self.action.setObjectName("neuronMapsAction")
         self.action.setShortcut(QKeySequence("Ctrl+M"))
         tip = ("Show each neuron's output over two input features inside its circle "
@@ -84,9 +84,9 @@ class NeuronMapDisplay(QObject):
         self.button = QToolButton(objectName="neuronMapsButton")
         self.button.setDefaultAction(self.action)
         self.button.setText("Maps")
-        window.editor.bar.insertWidget(2, self.button)
+        editor.bar.insertWidget(2, self.button)
         # Esc unpins, only while a neuron is pinned: otherwise the key stays the editor's.
-        self._unpin_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), window.editor)
+        self._unpin_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), editor)
         self._unpin_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._unpin_key.setEnabled(False)
         self._unpin_key.activated.connect(self.unpin)
@@ -95,15 +95,20 @@ class NeuronMapDisplay(QObject):
         self.view.neuronHovered.connect(self._on_hovered)
         self.view.neuronClicked.connect(self._on_clicked)
         self._on_layout_changed()
+        session.datasetChanged.connect(self._on_dataset_changed)
 
     # --- the toggle ----------------------------------------------------------------------
+    @Slot(object)
+    def _on_dataset_changed(self, dataset) -> None:
+        self.use_dataset(dataset)
+
     def use_dataset(self, dataset) -> None:
         """A data set's kind decides whether maps show, unless the person chose."""
         self._ranges = {}
         self._forget()  # the standardizer is the new data's
         self.pinned = self.hovered = None
         key = SETTING.format(data_kind(dataset.n_features))
-        self.action.setChecked(self.window.settings.value(key, dataset.n_features <= 2, bool))
+        self.action.setChecked(self.settings.value(key, dataset.n_features <= 2, bool))
         self._explain()
 
     def set_enabled(self, on: bool) -> None:
@@ -112,8 +117,8 @@ class NeuronMapDisplay(QObject):
     @Slot(bool)
     def _remember(self, on: bool) -> None:
         """Only a person's click or key is remembered, not a data set's default."""
-        key = SETTING.format(data_kind(self.window.dataset.n_features))
-        self.window.settings.setValue(key, on)
+        key = SETTING.format(data_kind(self.session.dataset.n_features))
+        self.settings.setValue(key, on)
 
     def _forget(self) -> None:
         self._snapshot = self._plane = self._plane_key = None
@@ -130,10 +135,10 @@ class NeuronMapDisplay(QObject):
     # --- the small maps ---------------------------------------------------------------------
     def pair(self) -> tuple[int, int]:
         """The decision map's two features, or the first two before it exists."""
-        view = self.window.insights.views.get(MAP_DOCK)
+        view = self.insights.views.get(MAP_DOCK)
         if view is not None:
             return view.scatter.axes()
-        return 0, min(1, self.window.dataset.n_features - 1)
+        return 0, min(1, self.session.dataset.n_features - 1)
 
     def update(self, live: bool = False) -> None:
         """Bring the maps up to date with the latest snapshot and the prediction panel:
@@ -142,8 +147,8 @@ class NeuronMapDisplay(QObject):
         seconds ago: they wait for a later frame."""
         if not self.action.isChecked():
             return
-        w = self.window
-        if w.snapshot is None or w._split is None or \
+        w = self.session
+        if w.snapshot is None or w.split is None or \
                 w.snapshot.weights[0].shape[1] != w.spec.widths[0] or \
                 len(w.snapshot.weights) != len(w.spec.hidden) + 1:
             # No weights yet, or those of a network being replaced (as _show_prediction)
@@ -157,7 +162,7 @@ class NeuronMapDisplay(QObject):
         if plane_key != self._plane_key:
             if pair not in self._ranges:
                 self._ranges[pair] = plane_range(w.dataset.x, pair)
-            self._plane = plane(w._split.standardizer, held, pair, *self._ranges[pair], n)
+            self._plane = plane(w.split.standardizer, held, pair, *self._ranges[pair], n)
             self._plane_key, self._snapshot = plane_key, None
         elif w.snapshot is self._snapshot:
             return  # the maps shown are this snapshot's, over this plane
@@ -189,7 +194,7 @@ class NeuronMapDisplay(QObject):
 
     def _explain(self) -> None:
         """What a neuron's tooltip says about its map."""
-        features = self.window.dataset.features
+        features = self.session.dataset.features
         ix, iy = self.pair()
         held = "; every other feature is held at the prediction panel's value" \
             if len(features) > 2 else ""
@@ -212,7 +217,7 @@ class NeuronMapDisplay(QObject):
             return  # an input: its "map" would be the plane itself
         self.pinned = None if neuron == self.pinned else neuron
         if self.pinned is not None:
-            dock = self.window.docks[MAP_DOCK]
+            dock = self.insights.docks[MAP_DOCK]
             dock.show()
             dock.raise_()
         self._show_in_map()
@@ -243,12 +248,12 @@ class NeuronMapDisplay(QObject):
         self._ring_pinned()
         # A hidden map that exists is told too (an unpin while it is closed), so that it
         # does not show a stale neuron when reopened; none is built just for this.
-        view = self.window.insights.views.get(MAP_DOCK)
-        if not self.window.docks[MAP_DOCK].isVisible():
+        view = self.insights.views.get(MAP_DOCK)
+        if not self.insights.docks[MAP_DOCK].isVisible():
             if view is None:
                 return
         else:
-            view = self.window.insights.view(MAP_DOCK)
+            view = self.insights.view(MAP_DOCK)
         neuron = self.hovered or self.pinned
         view.show_neuron(neuron, self._title(neuron))
 
@@ -256,7 +261,7 @@ class NeuronMapDisplay(QObject):
         if neuron is None or self.view.info is None:
             return ""
         name = neuron_name(self.view.info, *neuron)
-        features = self.window.dataset.features
+        features = self.session.dataset.features
         ix, iy = self.pair()
         text = (f"<b>{name[0].upper()}{name[1:]}</b>: its output over "
                 f"{features[ix].label} and {features[iy].label} — blue positive, orange "

@@ -1,8 +1,8 @@
 """The File menu's work: New, Open, Open Recent, Save, Save As, autosave and recovery.
 
-The window says what the project is (`capture_project`) and how to show one
-(`apply_project`); this class decides when to ask, where to write, and what
-the title says. Every question goes through the window's dialog seam.
+ProjectView (project_view.py) captures the project and shows one; this class
+decides when to ask, where to write, and what the title says. Every question goes through the
+dialog seam (dialogs.py).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from playground.core.builtin_data import project_dataset
 from playground.core.data_loaders import load_penguins
 from playground.core.errors import PlaygroundError
 from playground.core.toy_data import make_toy
+from playground.ui.background import run_with_progress
 
-# core.project (with safetensors) and background_task (with queue) are imported where
-# used: a project is read or written only after the window's first paint.
+# core.project (with safetensors) is imported where used: a project is read or written
+# only after the window's first paint.
 
 FILTER = "Playground projects (*.pgproj);;All files (*)"
 SUFFIX = ".pgproj"
@@ -32,9 +33,13 @@ def autosave_path() -> Path:
 
 
 class ProjectFile(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, session, projects, window, settings, controls) -> None:
+        """`projects` (a ProjectView) shows and captures projects; `window` holds the title
+        and parents the dialogs."""
+        super().__init__(session)
+        self.session, self.projects = session, projects
         self.window = window
+        self.settings, self.controls = settings, controls
         self.path: Path | None = None
         self.modified = False
         self._stopped = False
@@ -67,7 +72,7 @@ class ProjectFile(QObject):
         if not self.modified:
             return True
         name = self.path.name if self.path else "the untitled project"
-        answer = self.window.dialogs.ask(
+        answer = self.session.dialogs.ask(
             "Unsaved changes", f"Save the changes to {name} before {doing}?",
             ("Save", "Discard", "Cancel"))
         if answer == "Save":
@@ -78,7 +83,7 @@ class ProjectFile(QObject):
     @Slot()
     def new(self) -> None:
         if self.confirm_discard("starting a new project"):
-            self.window.reset_to_defaults()
+            self.projects.reset()
             self.mark_clean(None)
 
     @Slot()
@@ -86,7 +91,7 @@ class ProjectFile(QObject):
         if not self.confirm_discard("opening another project"):
             return
         folder = str(self.path.parent) if self.path else ""
-        path = self.window.dialogs.open_file("Open project", FILTER, folder)
+        path = self.session.dialogs.open_file("Open project", FILTER, folder)
         if path:
             self.open_path(path, confirmed=True)
 
@@ -97,12 +102,12 @@ class ProjectFile(QObject):
         if kind == "penguins":
             dataset = load_penguins()
         else:
-            noise = self.window.dialogs.number(
+            noise = self.session.dialogs.number(
                 "New data set", "Noise (0 = clean, 1 = very noisy):", 0.1, 0.0, 1.0)
             if noise is None:
                 return
-            dataset = make_toy(kind, noise, self.window.controls.config().seed)
-        self.window.use_dataset(dataset)
+            dataset = make_toy(kind, noise, self.controls.config().seed)
+        self.projects.use_dataset(dataset)
         self.mark_clean(None)
 
     @Slot()
@@ -110,7 +115,8 @@ class ProjectFile(QObject):
         """File ▸ Import Data…: choose a CSV file, then the dialog (non-blocking)."""
         from playground.ui.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.window.dialogs, self.window)
+        dialog = ImportDialog(self.session.dialogs, self.session.background,
+                              self.window)
         if not dialog.choose_file():
             dialog.deleteLater()
             return
@@ -123,11 +129,11 @@ class ProjectFile(QObject):
     def _on_imported(self, dataset) -> None:
         if not self.confirm_discard("switching the data set"):
             return
-        self.window.use_dataset(dataset)
+        self.projects.use_dataset(dataset)
         self.mark_clean(None)
         dropped = f", {dataset.dropped:,} rows with missing values dropped" \
             if dataset.dropped else ""
-        self.window.statusBar().showMessage(
+        self.session.show_message(
             f"Imported {len(dataset):,} rows from {dataset.name}{dropped}", 8000)
 
     def open_path(self, path: str | os.PathLike, confirmed: bool = False) -> bool:
@@ -140,7 +146,7 @@ class ProjectFile(QObject):
             if not self._show_project(project):
                 return False
         except PlaygroundError as e:
-            self.window.dialogs.error("Could not open the project", str(e))
+            self.session.dialogs.error("Could not open the project", str(e))
             return False  # the work in the window is untouched
         self.mark_clean(Path(path).resolve())
         self._add_recent(self.path)
@@ -152,26 +158,25 @@ class ProjectFile(QObject):
         imported file), check that it fits, then show the project. False if the person
         cancelled the reading; PlaygroundError (the window unchanged) if it failed."""
         from playground.core.project import check_dataset_fits
-        from playground.ui.background_task import run_with_progress
-
         identity = project.dataset
-        if identity.get("import") and identity != self.window.dataset.identity:
+        if identity.get("import") and identity != self.session.dataset.identity:
             from playground.core.table_import import ImportCancelled  # pandas: when needed
 
             try:
+                name = Path(str(identity.get('path', ''))).name
                 dataset = run_with_progress(
-                    self.window, f"Reading {Path(str(identity.get('path', ''))).name}…",
+                    self.session.background, self.window, f"Reading {name}…",
                     lambda progress, cancelled: self._read_and_split(project, progress,
                                                                      cancelled))
             except ImportCancelled:
-                self.window.statusBar().showMessage("Opening cancelled", 5000)
+                self.session.show_message("Opening cancelled", 5000)
                 return False
         else:
             dataset = project_dataset(identity, project.features, project.class_names)
-        if dataset is not None and dataset.identity != self.window.dataset.identity:
+        if dataset is not None and dataset.identity != self.session.dataset.identity:
             check_dataset_fits(project, dataset)  # before anything in the window changes
-            self.window.use_dataset(dataset)
-        self.window.apply_project(project)
+            self.projects.use_dataset(dataset)
+        self.projects.apply(project)
         return True
 
     @staticmethod
@@ -194,7 +199,7 @@ class ProjectFile(QObject):
     @Slot()
     def save_as(self) -> bool:
         suggested = str(self.path) if self.path else "penguins.pgproj"
-        path = self.window.dialogs.save_file("Save project as", FILTER, suggested)
+        path = self.session.dialogs.save_file("Save project as", FILTER, suggested)
         if not path:
             return False
         if not path.endswith(SUFFIX) and Path(path).suffix == "":
@@ -205,13 +210,13 @@ class ProjectFile(QObject):
         from playground.core.project import save_project
 
         try:
-            save_project(self.window.capture_project(), path)
+            save_project(self.projects.capture(), path)
         except PlaygroundError as e:
-            self.window.dialogs.error("Could not save the project", str(e))
+            self.session.dialogs.error("Could not save the project", str(e))
             return False  # nothing changes: the work stays, the old file is intact
         self.mark_clean(path.resolve())
         self._add_recent(self.path)
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.session.show_message(f"Saved {path}", 5000)
         return True
 
     # --- autosave and recovery -----------------------------------------------------------
@@ -222,11 +227,11 @@ class ProjectFile(QObject):
         from playground.core.project import save_project
 
         try:
-            project = self.window.capture_project()
+            project = self.projects.capture()
             project.extras["autosave_of"] = str(self.path) if self.path else None
             save_project(project, autosave_path())
         except PlaygroundError as e:
-            self.window.statusBar().showMessage(f"Autosave failed: {e}", 8000)
+            self.session.show_message(f"Autosave failed: {e}", 8000)
 
     def discard_autosave(self) -> None:
         try:
@@ -239,7 +244,7 @@ class ProjectFile(QObject):
         path = autosave_path()
         if not path.exists():
             return
-        answer = self.window.dialogs.ask(
+        answer = self.session.dialogs.ask(
             "Recover unsaved work?",
             "The playground did not close normally last time. Recover the work it "
             "saved automatically?", ("Recover", "Discard"))
@@ -251,7 +256,7 @@ class ProjectFile(QObject):
                 if not self._show_project(project):
                     return
             except PlaygroundError as e:
-                self.window.dialogs.error("Could not recover", str(e))
+                self.session.dialogs.error("Could not recover", str(e))
                 return
             original = project.extras.get("autosave_of")
             self.path = Path(original) if original else None
@@ -265,10 +270,24 @@ class ProjectFile(QObject):
 
     # --- recent files ---------------------------------------------------------------------
     def recent(self) -> list[str]:
-        value = self.window.settings.value("recentFiles", [])
+        value = self.settings.value("recentFiles", [])
         items = [value] if isinstance(value, str) else list(value or [])
         return [p for p in items if p]
 
+    def fill_recent_menu(self, menu) -> None:
+        menu.clear()
+        files = self.recent()
+        if not files:
+            menu.addAction("No recent projects").setEnabled(False)
+        for path in files:
+            action = menu.addAction(path)
+            action.setData(path)
+            action.triggered.connect(self._open_recent)
+
+    @Slot()
+    def _open_recent(self) -> None:
+        self.open_path(self.sender().data())
+
     def _add_recent(self, path: Path) -> None:
         items = [str(path)] + [p for p in self.recent() if p != str(path)]
-        self.window.settings.setValue("recentFiles", items[:MAX_RECENT])
+        self.settings.setValue("recentFiles", items[:MAX_RECENT])

@@ -38,11 +38,12 @@ STEP_TIP = ("One training step on this one example: every weight becomes new = o
 
 
 class StepExplainer(QWidget):
-    def __init__(self, window) -> None:
+    def __init__(self, session, controller, controls, editor, project_file, insights) -> None:
         super().__init__()
         self.setObjectName("explainStepView")
-        self.window = window
-        d = window.dataset
+        self.session, self.controller, self.controls = session, controller, controls
+        self.editor, self.project_file, self.insights = editor, project_file, insights
+        d = session.dataset
         self.regression = d.is_regression
         self.names = Names([f.display or f.column for f in d.features],
                            [d.label] if self.regression else list(d.class_names), d.nouns[0])
@@ -85,9 +86,9 @@ class StepExplainer(QWidget):
         self._settings = 0  # counts changes of the live training settings
         self._error: str | None = None
         self._shown = ""
-        window.controller.stepReady.connect(self._on_step_ready)
-        window.controller.runningChanged.connect(self._on_running_changed)
-        window.controls.liveChanged.connect(self._on_settings_changed)
+        controller.stepReady.connect(self._on_step_ready)
+        controller.runningChanged.connect(self._on_running_changed)
+        controls.liveChanged.connect(self._on_settings_changed)
         self._enable()
 
     # --- from the window ---------------------------------------------------------------
@@ -102,15 +103,15 @@ class StepExplainer(QWidget):
             self._example = example
             self._set_target_from(state)
         target = self.target_value()
-        split, l1 = state.split, self.window.controls.config().l1
+        split, l1 = state.split, self.controls.config().l1
         if self.regression:
             self.backward = backprop(snap, split.standardizer, state.raw_input,
                                      target=split.target, true_value=target, l1=l1)
         else:
             self.backward = backprop(snap, split.standardizer, state.raw_input, target,
                                      l1=l1)
-        key = (self.window.generation, state.raw_input.tobytes(), target, self._settings)
-        if self.window.controller.running:
+        key = (self.session.generation, state.raw_input.tobytes(), target, self._settings)
+        if self.controller.running:
             # The update would be out of date within a frame, and each costs the training
             # thread about two steps of training: it is asked for once training pauses.
             self.step, self._key, self._requested_for = None, None, None
@@ -122,7 +123,7 @@ class StepExplainer(QWidget):
         self._show_taken_effect()
         self._render()
         if self.isVisible():
-            self.overlay.show(self.window.editor.view, self.backward)
+            self.overlay.show(self.editor.view, self.backward)
 
     def target_value(self):
         if self.regression:
@@ -133,17 +134,17 @@ class StepExplainer(QWidget):
     @Slot()
     def take_step(self) -> None:
         state = self._state
-        if state is None or self.step is None or self.window.controller.running:
+        if state is None or self.step is None or self.controller.running:
             return
-        request = StepRequest(self.window.generation, state.raw_input.copy(),
+        request = StepRequest(self.session.generation, state.raw_input.copy(),
                               self.target_value(), apply=True)
         self.step_button.setEnabled(False)
-        self.window.controller.training_step(request)
+        self.controller.training_step(request)
 
     # --- answers from the training thread ---------------------------------------------------
     @Slot(object)
     def _on_step_ready(self, reply) -> None:
-        if reply.request.generation != self.window.generation:
+        if reply.request.generation != self.session.generation:
             return  # about a network that has since been replaced
         if reply.request.apply:
             self._on_taken(reply)
@@ -159,7 +160,7 @@ class StepExplainer(QWidget):
         self.taken = reply.step
         self.status.setText(f"Step taken: the loss of this example was {reply.step.loss:.4f}. "
                             "The new weights are drawn (not counted as an epoch).")
-        self.window.project_file.mark_modified()
+        self.project_file.mark_modified()
 
     def _show_taken_effect(self) -> None:
         """Once the new weights are here: the example's loss before and after the step."""
@@ -177,9 +178,9 @@ class StepExplainer(QWidget):
 
     # --- inside ----------------------------------------------------------------------------
     def _request(self, state, target) -> None:
-        request = StepRequest(self.window.generation, state.raw_input.copy(), target)
+        request = StepRequest(self.session.generation, state.raw_input.copy(), target)
         self._requested, self._requested_for = request, state.snapshot
-        self.window.controller.training_step(request)
+        self.controller.training_step(request)
 
     def _set_target_from(self, state) -> None:
         """An example from the data set: its true class (value) is the target."""
@@ -196,7 +197,7 @@ class StepExplainer(QWidget):
         self.target.blockSignals(False)
 
     def _origin(self) -> str:
-        state, noun, kind = self._state, self.names.noun, self.window.dataset.nouns[1]
+        state, noun, kind = self._state, self.names.noun, self.session.dataset.nouns[1]
         if state.true_row is not None:
             return (f"The prediction panel's {noun}, row {state.true_row + 1} of the data "
                     f"set: its true {kind} is the target.")
@@ -208,7 +209,7 @@ class StepExplainer(QWidget):
             return
         waiting = (f"⚠ {self._error}" if self._error else
                    "Training is running: the update is shown when it pauses."
-                   if self.window.controller.running else "Computing the update…")
+                   if self.controller.running else "Computing the update…")
         # The input column names the engineered inputs too, which edits add and remove.
         short = self.names.features
         names = replace(self.names, features=short + [
@@ -227,11 +228,11 @@ class StepExplainer(QWidget):
         self._key = self._requested = self._requested_for = None
         self._shown = ""
         self.text.setPlainText(NOT_READY)
-        self.overlay.hide(self.window.editor.view)
+        self.overlay.hide(self.editor.view)
         self._enable()
 
     def _enable(self) -> None:
-        running = self.window.controller.running
+        running = self.controller.running
         self.step_button.setEnabled(self.step is not None and not running)
         self.step_button.setToolTip(STEP_TIP if not running else
                                     "Pause training to take a step by hand.")
@@ -252,9 +253,9 @@ class StepExplainer(QWidget):
     def _on_running_changed(self, running: bool) -> None:
         self._enable()
         if not running and self._state is not None and self.isVisible():
-            self.show_state(self.window.insights.state())  # the update, for the new weights
+            self.show_state(self.insights.state())  # the update, for the new weights
 
     def hideEvent(self, event) -> None:
         """Closed (or behind another tab): the editor shows the weights again."""
         super().hideEvent(event)
-        self.overlay.hide(self.window.editor.view)
+        self.overlay.hide(self.editor.view)

@@ -11,17 +11,17 @@ from PySide6.QtGui import QUndoCommand
 
 
 class SwitchNetwork(QUndoCommand):
-    def __init__(self, window, old: tuple[int, object], new: tuple[int, object],
+    def __init__(self, session, old: tuple[int, object], new: tuple[int, object],
                  text: str) -> None:
         super().__init__(text)
-        self._window = window
+        self._session = session
         self._old, self._new = old, new
 
     def redo(self) -> None:
-        self._window.switch_generation(*self._new)
+        self._session.switch_network(*self._new)
 
     def undo(self) -> None:
-        self._window.switch_generation(*self._old)
+        self._session.switch_network(*self._old)
 
 
 class RestoreRun(QUndoCommand):
@@ -29,16 +29,16 @@ class RestoreRun(QUndoCommand):
     training thread still keeps its generation, or from `project`, e.g. a variant
     continued alone); undo goes back to what was current."""
 
-    def __init__(self, window, old: tuple[int, object, object], new: tuple[int, object, object],
-                 text: str, project=None) -> None:
+    def __init__(self, session, controls, old: tuple[int, object, object],
+                 new: tuple[int, object, object], text: str, project=None) -> None:
         super().__init__(text)
-        self._window = window
+        self._session, self._controls = session, controls
         self._old, self._new = old, new  # (generation, spec, config)
         self._project = project  # the new network's state, when it is not yet a generation
 
     def _switch(self, generation, spec, config, project=None) -> None:
-        self._window.controls.set_config(config)  # switch_generation applies the panel's
-        self._window.switch_generation(generation, spec, project)
+        self._controls.set_config(config)  # the new network starts with the panel's
+        self._session.switch_network(generation, spec, project)
 
     def redo(self) -> None:
         self._switch(*self._new, self._project)

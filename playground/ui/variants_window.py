@@ -251,9 +251,10 @@ class VariantsWindow(QDialog):
         except ProjectError as e:
             self._on_failed(f"These variants were trained on another data set: {e}")
             return
-        target = w._take_generation()
+        target = w.session.take_generation()
         w.controller.pause()
-        w.undo_stack.push(RestoreRun(w, (w.generation, w.spec, w.controls.config()),
+        w.undo_stack.push(RestoreRun(w.session, w.controls,
+                                     (w.generation, w.spec, w.controls.config()),
                                      (target, project.spec, project.config),
                                      f"Continue with variant {label}", project))
         text = (f"Continuing with variant {label}: its weights, optimizer state and "
