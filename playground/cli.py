@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_training_options(p: argparse.ArgumentParser) -> None:
-    from playground.core.config import DEVICES, OPTIMIZERS, TrainingConfig
+    from playground.core.training.config import DEVICES, OPTIMIZERS, TrainingConfig
 
     d = TrainingConfig()
     p.add_argument("--hidden", default="8", metavar="UNITS",

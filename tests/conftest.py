@@ -17,10 +17,13 @@ import pytest  # noqa: E402
 # The engine's tests also run where Qt is not installed (a GPU machine: tests/test_cuda.py).
 HAS_QT = importlib.util.find_spec("PySide6") is not None
 
+if HAS_QT:  # the window, opened offscreen, for every test that asks for `window`
+    from support.window import window  # noqa: E402, F401
+
 
 @pytest.fixture(scope="session")
 def penguins():
-    from playground.core.data_loaders import load_penguins
+    from playground.core.data.data_loaders import load_penguins
 
     return load_penguins()
 
@@ -28,7 +31,7 @@ def penguins():
 @pytest.fixture(scope="session")
 def data(penguins):
     """The default split: 20 % validation, seed 0."""
-    from playground.core.split import prepare
+    from playground.core.data.split import prepare
 
     return prepare(penguins, 0.2, 0)
 
@@ -51,7 +54,7 @@ def _no_real_dialogs(monkeypatch):
     """A test that forgets to fake the dialog seam fails at once instead of hanging CI."""
     if not HAS_QT:
         return
-    from playground.ui import dialogs
+    from playground.ui.files import dialogs
 
     def refuse(self, *args, **kwargs):
         raise AssertionError(f"a real dialog was opened: {args[:2]}")
@@ -73,7 +76,7 @@ def _no_leaked_threads_or_timers(request):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from playground.ui.training_controller import TrainingController
+    from playground.ui.training.training_controller import TrainingController
 
     alive = [c for c in list(TrainingController.instances) if c.is_alive()]
     for c in alive:

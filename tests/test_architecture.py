@@ -16,18 +16,19 @@ def _modules_loaded_by(statement: str) -> set[str]:
 
 def test_engine_does_not_load_qt():
     loaded = _modules_loaded_by(
-        "import playground.core, playground.core.trainer, playground.core.project, "
-        "playground.core.predictor, playground.core.dataset")
-    assert "playground.core.trainer" in loaded
+        "import playground.core, playground.core.training.trainer, playground.core.files.project, "
+        "playground.core.network.predictor, playground.core.data.dataset")
+    assert "playground.core.training.trainer" in loaded
     assert not {m for m in loaded if m.startswith(("PySide6", "shiboken6", "pyqtgraph"))}
 
 
 def test_spec_and_data_load_without_torch():
     """The window can draw the network before torch has finished loading."""
     loaded = _modules_loaded_by(
-        "import playground.core.spec, playground.core.config, playground.core.dataset, "
-        "playground.core.split, playground.core.forward, playground.core.predictor")
-    assert "playground.core.spec" in loaded
+        "import playground.core.network.spec, playground.core.training.config, "
+        "playground.core.data.dataset, playground.core.data.split, "
+        "playground.core.network.forward, playground.core.network.predictor")
+    assert "playground.core.network.spec" in loaded
     assert "torch" not in loaded
 
 
@@ -115,8 +116,9 @@ def test_the_import_graph_finds_what_it_is_meant_to():
     """The graph sees imports inside functions and relative ones; the search finds a
     cycle of three and passes over a diamond."""
     graph = _import_graph()
-    assert "playground.core.table_import" in graph["playground.core.data_loaders"]  # in a function
-    assert "playground.core.data_cache" in graph["playground.core.data_loaders"]  # from p import m
+    loaders = graph["playground.core.data.data_loaders"]
+    assert "playground.core.data.table_import" in loaders  # in a function
+    assert "playground.core.data.data_cache" in loaders  # from p import m
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b", "c"}, "b": {"d"}, "c": {"d"}, "d": set()}) is None
 

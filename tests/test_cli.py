@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from playground.cli import main
-from playground.core.project import load_project
-from playground.core.spec import LayerSpec
+from playground.core.files.project import load_project
+from playground.core.network.spec import LayerSpec
 
 TRAIN_KEYS = {"epochs", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "device",
               "seconds"}
@@ -182,7 +182,7 @@ def test_activation_list_per_layer(capsys, tmp_path):
 
 
 def test_l1_trains_sparse_weights_and_is_kept_in_the_project(capsys, tmp_path):
-    from playground.core.layer_health import near_zero
+    from playground.core.network.layer_health import near_zero
 
     path = tmp_path / "sparse.pgproj"
     code, out, err = run(capsys, "train", "--l1", "0.01", "--hidden", "16", "--device",

@@ -5,7 +5,7 @@ import pytest
 from import_files import BAD_FILES, bad_file, houses, semicolon_cp1252, shops
 from test_cli import assert_usage_error, last_json, run
 
-from playground.core.project import load_project
+from playground.core.files.project import load_project
 
 
 def test_ids_are_skipped_and_text_is_one_hot(capsys, tmp_path):
@@ -57,7 +57,7 @@ def test_bad_files_exit_2_with_one_line(capsys, tmp_path, name, label):
 def test_a_file_too_big_for_the_memory_limit(capsys, tmp_path, monkeypatch):
     from import_files import big_enough
 
-    from playground.core import table_import
+    from playground.core.data import table_import
 
     monkeypatch.setattr(table_import, "MEMORY_LIMIT", 10_000)
     assert_usage_error(*run(capsys, "train", "--data", str(big_enough(tmp_path)), "--label",

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from playground.core import devices
-from playground.core.config import TrainingConfig
-from playground.core.project import load_project, project_from_trainer, save_project
-from playground.core.spec import LayerSpec, NetworkSpec, default_spec
-from playground.core.trainer import Trainer
+from playground.core.files.project import load_project, project_from_trainer, save_project
+from playground.core.network.spec import LayerSpec, NetworkSpec, default_spec
+from playground.core.training import devices
+from playground.core.training.config import TrainingConfig
+from playground.core.training.trainer import Trainer
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
 
@@ -66,7 +66,7 @@ def test_cuda_stop_mid_epoch_keeps_whole_epochs(data):
 
 @cuda
 def test_a_project_trained_on_cuda_opens_on_the_cpu(penguins, data, tmp_path, monkeypatch):
-    from playground.core.project import trainer_from_project
+    from playground.core.files.project import trainer_from_project
 
     trainer = Trainer(data, default_spec(4, 3), TrainingConfig(device="cuda"))
     trainer.run(100)
@@ -85,8 +85,8 @@ def test_a_project_trained_on_cuda_opens_on_the_cpu(penguins, data, tmp_path, mo
 
 @cuda
 def test_regression_on_cuda_matches_the_cpu():
-    from playground.core.split import prepare
-    from playground.core.toy_data import make_toy
+    from playground.core.data.split import prepare
+    from playground.core.data.toy_data import make_toy
 
     data = prepare(make_toy("surface", noise=0.1, seed=2), 0.2, 0)
     spec = NetworkSpec(2, 1, (LayerSpec(16, "tanh"),))
@@ -100,8 +100,8 @@ def test_regression_on_cuda_matches_the_cpu():
 
 @cuda
 def test_a_training_step_on_cuda_is_the_step_shown(penguins, data):
-    from playground.core.backprop import backprop
-    from playground.core.training_step import apply_step, propose_step
+    from playground.core.network.backprop import backprop
+    from playground.core.training.training_step import apply_step, propose_step
 
     spec = NetworkSpec(4, 3, (LayerSpec(16, "relu", 0.3),))
     trainer = Trainer(data, spec, TrainingConfig(device="cuda", epochs=5))

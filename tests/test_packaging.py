@@ -250,7 +250,7 @@ def test_install_desktop_remove_undoes_it(data_home, capsys):
 
 
 def test_the_project_mime_type_matches_the_entry_and_the_save_dialog():
-    from playground.ui.project_file import SUFFIX as PROJECT_SUFFIX
+    from playground.ui.files.project_file import SUFFIX as PROJECT_SUFFIX
 
     root = ET.parse(ROOT / "resources" / "mime" / f"{APP_ID}.xml").getroot()
     ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
@@ -337,12 +337,12 @@ def test_a_regular_install_carries_the_data_set_and_icons(tmp_path, monkeypatch)
         folder = "share/neural-network-playground/resources"
         assert installed[name] == "/".join([folder, *name.split("/")[:-1]])
     # ... and that is where the application finds them when no checkout is beside it.
-    from playground.core import resources
+    from playground.core.files import resources
 
     share = tmp_path / folder
     share.mkdir(parents=True)
     monkeypatch.delenv("PLAYGROUND_RESOURCES", raising=False)
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     monkeypatch.setattr(resources, "__file__", str(tmp_path / "site" / "playground" / "core"
-                                                   / "resources.py"))
+                                                   / "files" / "resources.py"))
     assert resources.resources_dir() == share

@@ -19,7 +19,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from playground.core.model import build_model
+from playground.core.network.model import build_model
 
 # The application's optimizer choices as a plain loop writes them: torch.optim's defaults.
 TEXTBOOK_OPTIMIZERS = {

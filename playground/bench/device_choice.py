@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.core.config import TrainingConfig
-from playground.core.spec import LayerSpec, NetworkSpec
+from playground.core.network.spec import LayerSpec, NetworkSpec
+from playground.core.training.config import TrainingConfig
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,8 @@ QUICK_CASES = (CASES[0], Case("5k×32, 2×64, batch 256", 5_000, (64, 64), 256, 
 
 def case_setup(case: Case, device: str):
     from playground.bench.scale import synthetic_dataset
-    from playground.core.data_loaders import load_penguins
-    from playground.core.split import prepare
+    from playground.core.data.data_loaders import load_penguins
+    from playground.core.data.split import prepare
 
     dataset = load_penguins() if case.rows == 0 else synthetic_dataset(case.rows)
     spec = NetworkSpec(dataset.n_features, dataset.n_classes,
@@ -53,7 +53,7 @@ def compare(quick: bool, log=print) -> list[dict]:
     import torch
 
     from playground.bench.throughput import best_bare_loop
-    from playground.core.devices import work_per_batch
+    from playground.core.training.devices import work_per_batch
 
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     rows = []

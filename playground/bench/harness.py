@@ -8,8 +8,8 @@ import time
 
 import torch
 
-from playground.core.config import TrainingConfig
-from playground.core.spec import NetworkSpec
+from playground.core.network.spec import NetworkSpec
+from playground.core.training.config import TrainingConfig
 
 
 def qt_app():
@@ -99,7 +99,7 @@ def wait_until(app, predicate, timeout: float, window=None) -> None:
 def prepare_run(app, window, spec: NetworkSpec, config: TrainingConfig,
                 speed: float = math.inf) -> None:
     """A fresh network with these settings, paused at epoch 0, at this speed."""
-    from playground.ui.toolbar import SPEEDS
+    from playground.ui.training.toolbar import SPEEDS
 
     c = window.controls
     c.set_config(config)

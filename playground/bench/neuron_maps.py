@@ -49,10 +49,10 @@ class MapsRun:
 
 
 def measures(results: dict, sizes, log) -> None:
-    from playground.core.config import TrainingConfig
-    from playground.core.spec import LayerSpec, NetworkSpec
-    from playground.core.split import prepare
-    from playground.core.toy_data import make_toy
+    from playground.core.data.split import prepare
+    from playground.core.data.toy_data import make_toy
+    from playground.core.network.spec import LayerSpec, NetworkSpec
+    from playground.core.training.config import TrainingConfig
 
     for key, name, kind, depth in SETS:
         dataset = make_toy(kind, 0.1, 0)

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from playground.core.history import METRICS, History
+from playground.core.training.history import METRICS, History
 
 
 def redraw_ms(app, plots, n: int, repeats: int = 5) -> float:

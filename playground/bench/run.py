@@ -37,11 +37,11 @@ QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1, 2, 2, 1, 4.0)
 
 
 def run(quick: bool, log=print) -> dict:
-    from playground.core.config import TrainingConfig
-    from playground.core.data_loaders import load_penguins
-    from playground.core.devices import describe_device, resolve_device
-    from playground.core.spec import default_spec
-    from playground.core.split import prepare
+    from playground.core.data.data_loaders import load_penguins
+    from playground.core.data.split import prepare
+    from playground.core.network.spec import default_spec
+    from playground.core.training.config import TrainingConfig
+    from playground.core.training.devices import describe_device, resolve_device
 
     sizes = QUICK if quick else FULL
     results: dict = {"quick": quick}
@@ -149,7 +149,7 @@ def _scale_measures(results, sizes, log, window: bool = True) -> None:
     the window's (for a GPU machine with no Qt); the results say which it was."""
     import torch
 
-    from playground.core.split import prepare
+    from playground.core.data.split import prepare
 
     results["scale_path"] = "window" if window else "playground train"
     results["scale_rows"] = sizes.scale_rows
@@ -212,11 +212,11 @@ def run_headless(quick: bool, log=print) -> dict:
     on every device, and the CPU/CUDA crossover (for machines without Qt, e.g. a GPU
     server)."""
     from playground.bench import device_choice
-    from playground.core.config import TrainingConfig
-    from playground.core.data_loaders import load_penguins
-    from playground.core.devices import describe_device, resolve_device
-    from playground.core.spec import default_spec
-    from playground.core.split import prepare
+    from playground.core.data.data_loaders import load_penguins
+    from playground.core.data.split import prepare
+    from playground.core.network.spec import default_spec
+    from playground.core.training.config import TrainingConfig
+    from playground.core.training.devices import describe_device, resolve_device
 
     sizes = QUICK if quick else FULL
     results: dict = {"quick": quick, "headless": True}

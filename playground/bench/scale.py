@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.core.config import TrainingConfig
-from playground.core.dataset import Dataset, Feature
-from playground.core.spec import LayerSpec, NetworkSpec
+from playground.core.data.dataset import Dataset, Feature
+from playground.core.network.spec import LayerSpec, NetworkSpec
+from playground.core.training.config import TrainingConfig
 
 FEATURES = 32
 CLASSES = 3

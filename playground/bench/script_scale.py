@@ -29,10 +29,10 @@ def measure(rows: int, epochs: int, log=print) -> dict:
     """`script_single_samples_per_second`, `script_torchrun2_samples_per_second` and
     their ratio (None where a run failed, with the reason logged)."""
     from playground.bench import scale
-    from playground.core.export_script import export_script
-    from playground.core.project import project_from_trainer
-    from playground.core.split import prepare
-    from playground.core.trainer import Trainer
+    from playground.core.data.split import prepare
+    from playground.core.files.export_script import export_script
+    from playground.core.files.project import project_from_trainer
+    from playground.core.training.trainer import Trainer
 
     dataset, spec, config = scale.scale_setup(rows, epochs, "cpu")
     data = prepare(dataset, config.val_fraction, config.seed)

@@ -47,12 +47,12 @@ class HeadlessRun:
     most ten times a second."""
 
     def __init__(self, data, spec, config) -> None:
-        from playground.core.trainer import Trainer
+        from playground.core.training.trainer import Trainer
 
         self.trainer = Trainer(data, spec, config)
 
     def __call__(self, epochs: int) -> float:
-        from playground.core.chunked import train_in_chunks
+        from playground.core.training.chunked import train_in_chunks
 
         target = self.trainer.epoch + epochs
         start = time.perf_counter()

@@ -25,7 +25,7 @@ TARGET_K16 = 4.0  # network-epochs per second, together / one after another
 
 class _Together:
     def __init__(self, data, config, variants) -> None:
-        from playground.core.variant_trainer import VariantTrainer
+        from playground.core.training.variant_trainer import VariantTrainer
 
         self.trainer = VariantTrainer(data, config, variants)
 
@@ -48,7 +48,7 @@ class _OneAfterAnother:
 
 def throughput(data, spec, base, epochs: int, rounds: int, turns: int, log) -> dict:
     """For each K in COUNTS: network-epochs per second together and one after another."""
-    from playground.core.variants import make_variants, parse_axis
+    from playground.core.training.variants import make_variants, parse_axis
 
     results = {}
     config = replace(base, epochs=epochs)
@@ -78,7 +78,7 @@ def lateness(app, window, k_lr: int, k_seed: int, seconds: float) -> dict:
     the variants window (p50, p99, max in ms), and their network-epochs per second."""
     from playground.bench.harness import wait_until
     from playground.bench.throughput import timer_lateness
-    from playground.ui.variants_window import open_variants
+    from playground.ui.variants.variants_window import open_variants
 
     window.controls.epochs.setValue(100_000_000)
     dialog = open_variants(window)

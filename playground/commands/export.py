@@ -4,19 +4,19 @@ from __future__ import annotations
 
 
 def run_export(args) -> int:
-    from playground.core.project import load_project
+    from playground.core.files.project import load_project
 
     project = load_project(args.model)
     if args.format == "onnx":
-        from playground.core.export_onnx import export_onnx
+        from playground.core.files.export_onnx import export_onnx
 
         written = [export_onnx(project, args.out)]
     elif args.format == "safetensors":
-        from playground.core.export_weights import export_weights
+        from playground.core.files.export_weights import export_weights
 
         written = list(export_weights(project, args.out))
     else:
-        from playground.core.export_script import export_script
+        from playground.core.files.export_script import export_script
 
         written = list(export_script(project, args.out, project_path=args.model))
     for path in written:

@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 from playground.commands.errors import UsageError
-from playground.core.atomic_write import write_atomically
 from playground.core.errors import PlaygroundError
-from playground.core.resources import resources_dir
+from playground.core.files.atomic_write import write_atomically
+from playground.core.files.resources import resources_dir
 from playground.desktop_entry import APP_ID, ICON_SIZES, current_command, desktop_entry
 
 

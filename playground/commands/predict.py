@@ -8,7 +8,7 @@ from playground.commands.output import print_json
 
 
 def run_predict(args) -> int:
-    from playground.core.project import load_project
+    from playground.core.files.project import load_project
 
     project = load_project(args.model)
     prediction = project.predictor().predict(args.values)

@@ -11,14 +11,14 @@ from playground.commands.errors import UsageError
 from playground.commands.output import print_json
 from playground.commands.progress import ProgressBar
 from playground.commands.training_args import config_from_args, engineered_inputs, load_data
-from playground.core.history import METRICS
+from playground.core.training.history import METRICS
 
 
 def run_train(args) -> int:
-    from playground.core.devices import describe_device
-    from playground.core.spec import NetworkSpec, parse_hidden
-    from playground.core.split import prepare
-    from playground.core.trainer import Trainer
+    from playground.core.data.split import prepare
+    from playground.core.network.spec import NetworkSpec, parse_hidden
+    from playground.core.training.devices import describe_device
+    from playground.core.training.trainer import Trainer
 
     if args.vary:
         from playground.commands.train_variants import run_variants
@@ -47,7 +47,7 @@ def run_train(args) -> int:
     if stopped_early:
         print(stopped_early)
     if args.out:
-        from playground.core.project import project_from_trainer, save_project
+        from playground.core.files.project import project_from_trainer, save_project
 
         save_project(project_from_trainer(trainer, dataset), args.out)
         print(f"Saved the project to {args.out}")
@@ -77,7 +77,7 @@ def _check_writable(path: str) -> None:
 def _train(trainer, epochs: int, stop: threading.Event):
     """Train to epoch `epochs` with a progress bar, reporting about ten times a second;
     return a core.chunked.ChunkedRun (the seconds, and why training ended early)."""
-    from playground.core.chunked import train_in_chunks
+    from playground.core.training.chunked import train_in_chunks
 
     bar = ProgressBar(epochs)
     score = "val R²" if trainer.regression else "val acc"
@@ -88,7 +88,7 @@ def _train(trainer, epochs: int, stop: threading.Event):
 
 
 def _report(trainer, dataset, seconds) -> dict:
-    from playground.core.metrics import confusion_matrix, regression_scores
+    from playground.core.training.metrics import confusion_matrix, regression_scores
 
     h = trainer.history
     # After early stopping the model holds its best epoch's weights: report that epoch.
@@ -105,7 +105,7 @@ def _report(trainer, dataset, seconds) -> dict:
 
 
 def _print_table(r, dataset, trainer, device, seconds, diverged, interrupted) -> None:
-    from playground.core.metrics import per_class_recall
+    from playground.core.training.metrics import per_class_recall
 
     if diverged:
         print(f"Warning: {diverged}")

@@ -13,12 +13,12 @@ from playground.commands.training_args import config_from_args, engineered_input
 
 
 def run_variants(args) -> int:
-    from playground.core.devices import describe_device
-    from playground.core.runs import summarize
-    from playground.core.spec import NetworkSpec, parse_hidden
-    from playground.core.split import prepare
-    from playground.core.variant_trainer import VariantTrainer
-    from playground.core.variants import make_variants, parse_axis
+    from playground.core.data.split import prepare
+    from playground.core.network.spec import NetworkSpec, parse_hidden
+    from playground.core.training.devices import describe_device
+    from playground.core.training.runs import summarize
+    from playground.core.training.variant_trainer import VariantTrainer
+    from playground.core.training.variants import make_variants, parse_axis
 
     if args.out:
         raise UsageError("--out saves one network; train the variants, then train the one "
@@ -78,7 +78,7 @@ def _number(value: float) -> float | None:
 def _train(trainer, epochs: int, stop: threading.Event) -> float:
     """Train with a progress bar, reporting about ten times a second; returns the
     seconds spent."""
-    from playground.core.chunked import train_in_chunks
+    from playground.core.training.chunked import train_in_chunks
 
     bar = ProgressBar(epochs)
     run = train_in_chunks(trainer, epochs, stop.is_set,

@@ -8,12 +8,12 @@ from playground.commands.errors import UsageError
 
 def load_data(args):
     """The data set the options name: --toy, --data with --label, or the penguins."""
-    from playground.core.data_loaders import load_csv, load_penguins
+    from playground.core.data.data_loaders import load_csv, load_penguins
 
     if args.toy:
         if args.data:
             raise UsageError("--toy and --data are alternatives: choose one")
-        from playground.core.toy_data import make_toy
+        from playground.core.data.toy_data import make_toy
 
         return make_toy(args.toy, args.noise, args.seed)
     if args.data is None:
@@ -29,13 +29,13 @@ def load_data(args):
 
 def engineered_inputs(text: str, dataset) -> tuple:
     """--inputs square,product,sin: the terms over the data's numeric features."""
-    from playground.core.engineered import make_terms, numeric_features, parse_kinds
+    from playground.core.network.engineered import make_terms, numeric_features, parse_kinds
 
     return make_terms(parse_kinds(text), numeric_features(dataset.features))
 
 
 def config_from_args(args):
-    from playground.core.config import TrainingConfig
+    from playground.core.training.config import TrainingConfig
 
     return TrainingConfig(optimizer=args.optimizer, learning_rate=args.lr,
                           batch_size=args.batch_size, epochs=args.epochs,

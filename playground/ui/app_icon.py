@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QIcon
 
-from playground.core.resources import resources_dir
+from playground.core.files.resources import resources_dir
 from playground.desktop_entry import ICON_SIZES
 
 

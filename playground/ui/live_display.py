@@ -14,11 +14,11 @@ import numpy as np
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication
 
-from playground.core import engineered
-from playground.core.forward import forward_pass
-from playground.core.history import History
-from playground.ui.frame_budget import FrameBudget
-from playground.ui.neuron_text import NeuronInfo
+from playground.core.network import engineered
+from playground.core.network.forward import forward_pass
+from playground.core.training.history import History
+from playground.ui.editor.neuron_text import NeuronInfo
+from playground.ui.training.frame_budget import FrameBudget
 from playground.ui.window_menus import PAUSE, PLAY
 
 
@@ -90,7 +90,7 @@ class LiveDisplay(QObject):
         return "paused" if self.session.epoch else "ready to train"
 
     def _on_torch_ready(self, device: str) -> None:
-        from playground.core.devices import available_devices  # torch is loaded by now
+        from playground.core.training.devices import available_devices  # torch is loaded by now
 
         self.device_label.setText(device)
         self.device_label.setToolTip("The device training runs on")

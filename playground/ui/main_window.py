@@ -12,30 +12,31 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
-from playground.core import engineered
-from playground.core.config import TrainingConfig
-from playground.core.data_loaders import load_penguins
-from playground.core.dataset import Dataset
-from playground.core.spec import NetworkSpec, default_spec
-from playground.ui import main_thread_gc, theme
-from playground.ui.dialogs import Dialogs
-from playground.ui.export_actions import ExportActions
+from playground.core.data.data_loaders import load_penguins
+from playground.core.data.dataset import Dataset
+from playground.core.network import engineered
+from playground.core.network.spec import NetworkSpec, default_spec
+from playground.core.training.config import TrainingConfig
+from playground.ui import theme
+from playground.ui.editor.network_editor import NetworkEditor
+from playground.ui.editor.neuron_maps import NeuronMapDisplay
+from playground.ui.files.dialogs import Dialogs
+from playground.ui.files.export_actions import ExportActions
+from playground.ui.files.project_file import ProjectFile
+from playground.ui.files.project_view import ProjectView
 from playground.ui.first_paint import after_first_paint
-from playground.ui.insight_docks import add_insight_views, title_task_docks
-from playground.ui.insight_views import InsightViews, add_dock
-from playground.ui.known_weights import KnownWeights
+from playground.ui.insight.insight_docks import add_insight_views, title_task_docks
+from playground.ui.insight.insight_views import InsightViews, add_dock
 from playground.ui.live_display import LiveDisplay
-from playground.ui.network_editor import NetworkEditor
-from playground.ui.neuron_maps import NeuronMapDisplay
-from playground.ui.plots import TrainingPlots
-from playground.ui.prediction_panel import PredictionPanel
-from playground.ui.project_file import ProjectFile
-from playground.ui.project_view import ProjectView
-from playground.ui.run_tracker import RunTracker
+from playground.ui.plots.plots import TrainingPlots
+from playground.ui.prediction.known_weights import KnownWeights
+from playground.ui.prediction.prediction_panel import PredictionPanel
+from playground.ui.runs.run_tracker import RunTracker
 from playground.ui.session import Session
-from playground.ui.toolbar import TrainingToolbar
-from playground.ui.training_controller import TrainingController
-from playground.ui.training_controls import TrainingControls
+from playground.ui.threads import main_thread_gc
+from playground.ui.training.toolbar import TrainingToolbar
+from playground.ui.training.training_controller import TrainingController
+from playground.ui.training.training_controls import TrainingControls
 from playground.ui.undo import SwitchNetwork
 from playground.ui.window_layout import restore_layout, save_layout
 from playground.ui.window_menus import build_menus

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from playground.core.config import TrainingConfig
-from playground.core.dataset import Dataset
-from playground.core.spec import NetworkSpec
-from playground.core.split import prepare
-from playground.ui.background import Background
+from playground.core.data.dataset import Dataset
+from playground.core.data.split import prepare
+from playground.core.network.spec import NetworkSpec
+from playground.core.training.config import TrainingConfig
+from playground.ui.threads.background import Background
 
 
 class Session(QObject):

@@ -144,7 +144,7 @@ def _open_dock(window, name: str) -> None:
 
 
 def _open_variants(window) -> None:
-    from playground.ui.variants_window import open_variants
+    from playground.ui.variants.variants_window import open_variants
 
     open_variants(window)
 

@@ -1,0 +1,1 @@
+"""Data sets: the built-in penguins and toy sets, CSV import, the split."""

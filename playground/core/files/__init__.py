@@ -1,0 +1,1 @@
+"""Files: projects, their checks and migrations, and every export."""

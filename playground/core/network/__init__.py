@@ -1,0 +1,1 @@
+"""The network: its spec, the torch model, and the numpy passes that explain it."""

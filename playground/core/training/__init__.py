@@ -1,0 +1,1 @@
+"""Training: settings, optimizers, the trainer and its curves, runs and variants."""

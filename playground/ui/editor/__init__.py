@@ -1,0 +1,1 @@
+"""The network editor: the drawn network, its layer cards, neuron maps and overlays."""

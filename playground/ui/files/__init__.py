@@ -1,0 +1,1 @@
+"""Files in the window: open, save, autosave, import, export, the data explorer."""

@@ -1,0 +1,1 @@
+"""The see-inside views: decision map, confusion matrix, explanations, lessons."""

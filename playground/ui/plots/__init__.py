@@ -1,0 +1,1 @@
+"""The live plots: curves Qt paints without entering Python, and their colours."""

@@ -1,0 +1,1 @@
+"""The prediction panel: measurements in, probabilities out."""

@@ -1,0 +1,1 @@
+"""Work off the GUI thread, and the garbage collector kept on it."""

@@ -1,0 +1,1 @@
+"""The training thread and its controls: worker, controller, settings, toolbar."""

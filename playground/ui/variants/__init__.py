@@ -1,0 +1,1 @@
+"""Train variants: one network trained K times side by side, in a window of its own."""

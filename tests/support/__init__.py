@@ -1,0 +1,1 @@
+"""What the tests share: the window opened offscreen, and small ways to drive it."""
