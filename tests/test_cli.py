@@ -1,6 +1,5 @@
 """The command line: `playground train` and `playground predict` (../shared/CONTRACT.md)."""
 
-import json
 import math
 import os
 import subprocess
@@ -8,6 +7,7 @@ import sys
 
 import pytest
 import torch
+from support.cli import assert_usage_error, last_json, run
 
 from playground.cli import main
 from playground.core.files.project import load_project
@@ -15,30 +15,6 @@ from playground.core.network.spec import LayerSpec
 
 TRAIN_KEYS = {"epochs", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "device",
               "seconds"}
-
-
-def run(capsys, *argv):
-    """main() in this process: (exit status, stdout, stderr)."""
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def last_json(out: str) -> dict:
-    line = out.rstrip("\n").splitlines()[-1]
-    value = json.loads(line)
-    assert isinstance(value, dict)
-    return value
-
-
-def assert_usage_error(code, out, err, *words):
-    assert code == 2
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("playground: error: ")
-    assert "Traceback" not in err and "Traceback" not in out
-    for word in words:
-        assert word in lines[0], (word, lines[0])
 
 
 @pytest.fixture(scope="module")

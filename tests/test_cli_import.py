@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from import_files import BAD_FILES, bad_file, houses, semicolon_cp1252, shops
-from test_cli import assert_usage_error, last_json, run
+from support.cli import assert_usage_error, last_json, run
 
 from playground.core.files.project import load_project
 

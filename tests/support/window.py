@@ -82,3 +82,21 @@ def torch_classes(window, view):
     rows[:, iy] = np.repeat(gy, len(gx))
     probs = trainer.predict_proba(window.session.split.standardizer.transform(rows))
     return probs.argmax(1).reshape(len(gy), len(gx)), np.sort(probs, 1)
+
+
+def open_step_view(qtbot, w, row=None):
+    if row is not None:
+        w.insights.load_row(row)
+    w.docks["explainStepDock"].show()
+    w.insights.refresh()
+    view = w.insights.view("explainStepDock")
+    qtbot.waitUntil(lambda: view.step is not None, timeout=10_000)  # the training thread's
+    return view
+
+
+def open_learn(qtbot, w):
+    w.actions["learn"].trigger()  # Help ▸ Learn the concepts (F1)
+    qtbot.waitUntil(lambda: "learnDock" in w.insights.views, timeout=5_000)
+    panel = w.insights.view("learnDock")
+    qtbot.waitUntil(panel.isVisible, timeout=5_000)
+    return panel

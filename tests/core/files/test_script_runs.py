@@ -199,7 +199,7 @@ def test_a_bad_resume_file_is_one_clear_line(penguins, tmp_path, content, words)
 
 def test_the_window_opens_the_scripts_project_predicts_and_trains_on(qtbot, penguins,
                                                                      tmp_path):
-    from test_window_files import open_window, train_to
+    from support.window import open_window, train_to
 
     project = circles_case(penguins, tmp_path)
     script, _ = export_script(project, tmp_path / "job")

@@ -105,7 +105,7 @@ def test_early_stopping_in_the_window_pauses_and_says_why(qtbot, tmp_path):
     from fake_dialogs import FakeDialogs
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QSpinBox
-    from test_window import find, flat_out, set_spin, wait_paused
+    from support.window import find, flat_out, set_spin, wait_paused
 
     from playground.ui.main_window import MainWindow
 

@@ -191,7 +191,7 @@ def test_continuing_a_variant_alone_gives_its_lone_numbers(data, optimizer):
 
 # --- the command line ------------------------------------------------------------------
 def test_cli_vary_prints_one_json_object_with_every_variant(capsys):
-    from test_cli import last_json, run
+    from support.cli import last_json, run
 
     code, out, err = run(capsys, "train", "--vary", "lr=0.001,0.01,0.1", "--vary", "seed=0..4",
                          "--epochs", "40", "--device", "cpu", "--json")
@@ -220,7 +220,7 @@ def test_cli_vary_prints_one_json_object_with_every_variant(capsys):
     (["--vary", "seed=0,1", "--out", "x.pgproj"], "--out saves one network"),
     (["--vary", "seed=0,1", "--patience", "5"], "--patience does not apply")])
 def test_cli_vary_mistakes_are_one_line(capsys, argv, says):
-    from test_cli import assert_usage_error, run
+    from support.cli import assert_usage_error, run
 
     code, out, err = run(capsys, "train", "--epochs", "2", *argv)
     assert_usage_error(code, out, err, says)

@@ -101,7 +101,7 @@ def test_a_product_multiplies_the_decision_map_s_features(qtbot, window):  # noq
 
 
 def test_the_training_step_and_neuron_maps_see_the_engineered_inputs(qtbot, window):  # noqa: F811
-    from test_step_explainer import open_step_view
+    from support.window import open_step_view
 
     from playground.core.network.backprop import backprop
 

@@ -1,6 +1,6 @@
 """'Inside the network': the histograms are the model's own weights and gradients, and
 dead or saturated units are reported in plain words."""
-# ruff: noqa: F811 (tests take the `window` fixture imported from test_window as a parameter)
+# ruff: noqa: F811 (tests take the `window` fixture imported from support.window as a parameter)
 
 import numpy as np
 import torch

@@ -1,5 +1,5 @@
 """The see-inside views show the right numbers: confusion matrix and data explorer."""
-# ruff: noqa: F811 (tests take the `window` fixture imported from test_window as a parameter)
+# ruff: noqa: F811 (tests take the `window` fixture imported from support.window as a parameter)
 
 import math
 

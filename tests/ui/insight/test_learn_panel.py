@@ -4,7 +4,10 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 
 from PySide6.QtWidgets import QWidget
-from support.window import window  # noqa: F401
+from support.window import (
+    open_learn,
+    window,  # noqa: F401
+)
 
 from playground.core.data.dataset import Feature
 from playground.core.data.toy_data import make_toy
@@ -23,14 +26,6 @@ def test_a_now_line_needs_its_facts():
     lesson = Lesson("k", "t", "x", ("a",), "{epoch:,} epochs")
     assert lesson.now_text({"epoch": 1200}) == "1,200 epochs"
     assert lesson.now_text({}) == ""
-
-
-def open_learn(qtbot, w):
-    w.actions["learn"].trigger()  # Help ▸ Learn the concepts (F1)
-    qtbot.waitUntil(lambda: "learnDock" in w.insights.views, timeout=5_000)
-    panel = w.insights.view("learnDock")
-    qtbot.waitUntil(panel.isVisible, timeout=5_000)
-    return panel
 
 
 def test_every_lesson_highlights_its_place(qtbot, window):  # noqa: F811
@@ -96,7 +91,7 @@ def test_many_features_are_summed_up(penguins):
 
 
 def test_a_lesson_in_the_window_speaks_of_its_data_set(qtbot, window):  # noqa: F811
-    from test_dataset_switch import switch
+    from support.window import switch
 
     panel = open_learn(qtbot, window)
     panel.list.setCurrentRow(0)

@@ -1,6 +1,6 @@
 """"Explain this training step" in the window: the loss, the gradients in the editor, and
 a Step that moves every weight by exactly the step shown."""
-# ruff: noqa: F811 (tests take the `window` fixture imported from test_window as a parameter)
+# ruff: noqa: F811 (tests take the `window` fixture imported from support.window as a parameter)
 
 import math
 
@@ -8,19 +8,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QGraphicsRectItem, QLabel
-from support.window import find, wait_paused, window  # noqa: F401 (a fixture)
+from support.window import find, open_step_view, wait_paused, window  # noqa: F401 (a fixture)
 
 from playground.core.network.backprop import backprop
-
-
-def open_step_view(qtbot, w, row=None):
-    if row is not None:
-        w.insights.load_row(row)
-    w.docks["explainStepDock"].show()
-    w.insights.refresh()
-    view = w.insights.view("explainStepDock")
-    qtbot.waitUntil(lambda: view.step is not None, timeout=10_000)  # the training thread's
-    return view
 
 
 def test_the_view_shows_the_loss_of_a_validation_penguin(qtbot, window):

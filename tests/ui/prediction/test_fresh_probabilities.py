@@ -1,7 +1,7 @@
 """A fresh network with random weights already has probabilities: the prediction panel
 shows them from the moment a network exists (after Reset, an edit, undo, another data
 set), not "—" until the training thread has sent its weights."""
-# ruff: noqa: F811 (tests take the `window` fixture imported from test_window)
+# ruff: noqa: F811 (tests take the `window` fixture imported from support.window)
 
 import numpy as np
 import pytest

@@ -118,7 +118,7 @@ def test_continue_with_a_variant_is_an_undoable_switch_to_its_own_numbers(qtbot,
 
 
 def test_the_lesson_on_seeds_speaks_of_the_last_variants(qtbot, window):
-    from test_learn_panel import open_learn
+    from support.window import open_learn
 
     from playground.core.lessons import LESSONS
 
