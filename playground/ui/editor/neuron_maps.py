@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import QToolButton
 
@@ -71,7 +71,6 @@ class NeuronMapDisplay(QObject):
         self._plane = None  # their plane's cells, kept while the snapshots change
         self._plane_key = None  # (the pair, the held values) of those cells
         self._ranges: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-        self._queued = False  # a live update waits for its own turn of the event loop
 
         self.action = QAction("Neuron &maps", self, checkable=True)
         self.action.setObjectName("neuronMapsAction")
@@ -170,24 +169,11 @@ class NeuronMapDisplay(QObject):
         elif live and time.perf_counter() - self._shown_at < \
                 max(1 / LIVE_RATE, self.cost / SHARE):
             return
-        if live:
-            # While training, the maps take a turn of the event loop of their own after
-            # the frame: a GUI timer that fell due during the frame runs first, and waits
-            # for the frame or for the maps, never for both.
-            if not self._queued:
-                self._queued = True
-                QTimer.singleShot(0, self, self._update_queued)  # not after self is gone
-            return
         start = time.perf_counter()
         self._snapshot, self._shown_at = w.snapshot, start
         self.computed += 1
         self.items.show(maps_on(w.snapshot, self._plane))
         self.cost = time.perf_counter() - start
-
-    @Slot()
-    def _update_queued(self) -> None:
-        self._queued = False
-        self.update()  # what is due now: the latest snapshot, if the maps are still on
 
     @Slot()
     def axes_changed(self) -> None:
