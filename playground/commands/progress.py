@@ -1,8 +1,11 @@
-"""A one-line progress bar on a terminal's stderr (nothing when not a terminal)."""
+"""A one-line progress bar on a terminal's stderr (nothing when not a terminal), and
+training under it."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 
 
@@ -28,3 +31,21 @@ class ProgressBar:
         if self.enabled:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+def train_with_progress(trainer, epochs: int, text):
+    """Train to epoch `epochs` in chunks (core.training.chunked) under a progress bar
+    that shows `text(stats)`; the first Ctrl+C ends training early, and the caller
+    still reports. Returns the ChunkedRun, and whether Ctrl+C ended it."""
+    from playground.core.training.chunked import train_in_chunks
+
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    bar = ProgressBar(epochs)
+    try:
+        run = train_in_chunks(trainer, epochs, stop.is_set,
+                              lambda stats: bar.update(trainer.epoch, text(stats)))
+        return run, stop.is_set()
+    finally:
+        bar.close()
+        signal.signal(signal.SIGINT, previous)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-
 import numpy as np
 
 from playground.commands.errors import UsageError
 from playground.commands.output import print_json
-from playground.commands.progress import ProgressBar
+from playground.commands.progress import train_with_progress
 from playground.commands.training_args import config_from_args, engineered_inputs, load_data
 from playground.core.training.history import METRICS
 
@@ -33,17 +30,14 @@ def run_train(args) -> int:
         _check_writable(args.out)
     trainer = Trainer(prepare(dataset, config.val_fraction, config.seed), spec, config)
 
-    stop = threading.Event()  # the first Ctrl+C ends training early and still reports
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        run = _train(trainer, config.epochs, stop)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    score = "val R²" if trainer.regression else "val acc"
+    run, interrupted = train_with_progress(
+        trainer, config.epochs, lambda stats: f"{score} {stats.val_accuracy[-1]:.3f}")
     seconds, diverged, stopped_early = run.seconds, run.diverged, run.stopped_early
 
     report = _report(trainer, dataset, seconds)
     device = describe_device(trainer.device)
-    _print_table(report, dataset, trainer, device, seconds, diverged, stop.is_set())
+    _print_table(report, dataset, trainer, device, seconds, diverged, interrupted)
     if stopped_early:
         print(stopped_early)
     if args.out:
@@ -72,19 +66,6 @@ def _check_writable(path: str) -> None:
         raise UsageError(f"--out {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise UsageError(f"--out {path}: the folder {folder} is not writable")
-
-
-def _train(trainer, epochs: int, stop: threading.Event):
-    """Train to epoch `epochs` with a progress bar, reporting about ten times a second;
-    return a core.chunked.ChunkedRun (the seconds, and why training ended early)."""
-    from playground.core.training.chunked import train_in_chunks
-
-    bar = ProgressBar(epochs)
-    score = "val R²" if trainer.regression else "val acc"
-    run = train_in_chunks(trainer, epochs, stop.is_set, lambda stats: bar.update(
-        trainer.epoch, f"{score} {stats.val_accuracy[-1]:.3f}"))
-    bar.close()
-    return run
 
 
 def _report(trainer, dataset, seconds) -> dict:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-import signal
-import threading
 
 from playground.commands.errors import UsageError
 from playground.commands.output import print_json
-from playground.commands.progress import ProgressBar
+from playground.commands.progress import train_with_progress
 from playground.commands.training_args import config_from_args, engineered_inputs, load_data
 
 
@@ -36,12 +34,9 @@ def run_variants(args) -> int:
     trainer = VariantTrainer(prepare(dataset, config.val_fraction, config.seed), config,
                              variants)
 
-    stop = threading.Event()  # the first Ctrl+C ends training early and still reports
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        seconds = _train(trainer, config.epochs, stop)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    run, interrupted = train_with_progress(trainer, config.epochs,
+                                           lambda stats: f"{trainer.k} variants")
+    seconds = run.seconds
 
     device = describe_device(trainer.device)
     score = "r2" if trainer.regression else "accuracy"
@@ -57,7 +52,7 @@ def run_variants(args) -> int:
                      f"best_val_{score}": _number(s.best_val_accuracy),
                      "diverged": diverged})
     rate = trainer.k * trainer.epoch / seconds if seconds > 0 else math.inf
-    if stop.is_set():
+    if interrupted:
         print("Stopped early (Ctrl+C).")
     print(f"Trained {trainer.k} variants × {trainer.epoch} epochs together on {device} in "
           f"{seconds:.3f} s ({rate:,.0f} network-epochs/s); {len(trainer.data.train_y)} "
@@ -73,18 +68,6 @@ def run_variants(args) -> int:
 def _number(value: float) -> float | None:
     """JSON has no NaN: a variant that diverged before its first epoch has none."""
     return value if math.isfinite(value) else None
-
-
-def _train(trainer, epochs: int, stop: threading.Event) -> float:
-    """Train with a progress bar, reporting about ten times a second; returns the
-    seconds spent."""
-    from playground.core.training.chunked import train_in_chunks
-
-    bar = ProgressBar(epochs)
-    run = train_in_chunks(trainer, epochs, stop.is_set,
-                          lambda stats: bar.update(trainer.epoch, f"{trainer.k} variants"))
-    bar.close()
-    return run.seconds
 
 
 def _print_table(rows: list[dict], score: str) -> None:

@@ -113,3 +113,26 @@ def test_variants_end_when_every_one_has_diverged(data):
     run = train_in_chunks(trainer, 500, never)
     assert all(trainer.diverged) and trainer.epoch < 500
     assert run.diverged == "every variant diverged"
+
+
+def test_ctrl_c_ends_the_command_lines_training_early_and_is_reported():
+    """`playground train`: the first Ctrl+C stops between chunks, the run still reports,
+    and the previous SIGINT handler is back afterwards."""
+    import os
+    import signal
+
+    from playground.commands.progress import train_with_progress
+
+    class Interrupted(PacedTrainer):
+        def run(self, n, should_stop):
+            if self.epoch >= 3:
+                os.kill(os.getpid(), signal.SIGINT)  # handled before run() returns
+            return super().run(n, should_stop)
+
+    before = signal.getsignal(signal.SIGINT)
+    trainer = Interrupted(1e-4)
+    run, interrupted = train_with_progress(trainer, 1000, lambda stats: "")
+    assert interrupted and 3 <= trainer.epoch < 1000 and run.diverged is None
+    assert signal.getsignal(signal.SIGINT) is before
+    run, interrupted = train_with_progress(PacedTrainer(1e-4), 50, lambda stats: "")
+    assert not interrupted and run.seconds > 0
