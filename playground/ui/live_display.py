@@ -163,7 +163,8 @@ class LiveDisplay(QObject):
             return  # mid-switch: the network, the data or the weights are not yet matched
         info = self.neuron_info()
         self.editor.update_values(info)
-        self.neuron_maps.update(live=self.rate is not None)  # while training: throttled
+        # While training: throttled, and painted midway to the next frame.
+        self.neuron_maps.update(live=self.rate is not None, after=self.budget.interval() / 2)
         if s.dataset.is_regression:
             s.prediction.show_value(info.predicted_value())
         else:

@@ -36,8 +36,15 @@ def test_the_neuron_map_rows_compare_maps_on_with_off():
     assert "0.900 / 0.920 (-2.2 %)" in lines[0] and lines[0].endswith("✓")
     assert "0.800 / 0.900" in lines[4] and lines[4].endswith("✗")  # 11 % slower
     assert "10.5 / 11.0 /s" in lines[1] and "1.20 / 0.60 ms" in lines[2]
-    assert "4.0 / 3.0 ms" in lines[3] and lines[3].endswith("✗")
+    assert "4.00 / 3.00 ms" in lines[3] and lines[3].endswith("✗")
     assert all(len(line) <= len(lines[0]) for line in lines)  # in the table's columns
+    # Switched every half second: the lateness of both states comes from that run.
+    r |= {"maps_xor_switched_ratio": 0.99, "maps_xor_switched_lateness_p99_ms_on": 3.05,
+          "maps_xor_switched_lateness_p99_ms_off": 3.0}
+    lines = rows(r, _row)
+    assert len(lines) == 9 and "0.990" in lines[1] and lines[1].endswith("✓")
+    assert "switched" in lines[4] and "3.05 / 3.00 ms" in lines[4] and lines[4].endswith("✓")
+    assert all(len(line) <= len(lines[0]) for line in lines)
     r |= {"maps_xor_switched_ratio": 0.985, "maps_spirals_switched_ratio": 0.95}
     lines = rows(r, _row)
     assert len(lines) == 10

@@ -67,7 +67,7 @@ def shown_values(values: np.ndarray, is_output: bool, n_outputs: int) -> np.ndar
     Softmax outputs: how much more (positive) or less (negative) likely than chance
     the class is, 1 at certainty. A regression output: the predicted value
     (standardized) over its largest magnitude."""
-    v = np.asarray(values, dtype=np.float64)
+    v = np.asarray(values)
     if is_output and n_outputs > 1:
         chance = 1.0 / n_outputs
         return (v - chance) / (1.0 - chance)
@@ -101,20 +101,20 @@ class PlaneMaps:
     plane: Plane
 
 
-def maps_on(snapshot: WeightSnapshot, cells: Plane) -> PlaneMaps:
+def maps_on(snapshot: WeightSnapshot, cells: Plane, dtype: type = np.float64) -> PlaneMaps:
     """All neurons' maps from one forward pass over the cells of the plane (the cells
     depend on the plane and the held values only: a caller keeps them while the
-    snapshots change)."""
+    snapshots change), computed in `dtype` (float32: for the small maps' pixels)."""
     n = len(cells.gx)
-    layers = forward_pass(snapshot, cells.rows)
+    layers = forward_pass(snapshot, cells.rows, dtype)
     last = len(layers) - 1
     n_outputs = layers[-1].activations.shape[-1]
     shown, raw = [], []
     for k, layer in enumerate(layers):
         values = layer.activations
-        scaled = shown_values(values, k == last, n_outputs)
-        shown.append(np.ascontiguousarray(scaled.T).reshape(-1, n, n))
-        raw.append(np.ascontiguousarray(values.T).reshape(-1, n, n))
+        # (units, n, n) views of the (rows, units) values: whoever uses a map copies it
+        shown.append(shown_values(values, k == last, n_outputs).T.reshape(-1, n, n))
+        raw.append(values.T.reshape(-1, n, n))
     return PlaneMaps(tuple(shown), tuple(raw), cells)
 
 

@@ -5,12 +5,14 @@ its output over the plane; all of them are painted into one canvas shown by one
 plain C++ pixmap item (no Python paint(): see network_view.Edges). The colours are
 the connections': blue where the output is positive, orange where it is negative,
 the background at zero.
-All the images of a frame are resampled, coloured and placed in one numpy pass;
-Python then hands Qt one finished image.
+All the images of an update are resampled, coloured and placed in a dozen numpy
+calls (`Canvas.paint`, free of Qt); Qt is then handed one finished image
+(`NeuronMapItems.put`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -37,16 +39,20 @@ def colour_table() -> np.ndarray:
     return (back + (colour - back) * np.abs(t) + 0.5).astype(np.uint8)
 
 
-def _levels(t: np.ndarray) -> np.ndarray:
-    """Values in [−1, 1] (NaN: 0) → their step in the table (in place on a float32 copy:
-    this runs over every pixel of every map with each frame)."""
-    t = np.array(t, dtype=np.float32)
-    np.nan_to_num(t, copy=False)
+def _steps(t: np.ndarray) -> np.ndarray:
+    """Values in [−1, 1] (NaN: 0) → their step in the table, as float32 plus one half
+    (truncated to an integer later: rounded). Linear in the value, so that steps
+    resampled are the steps of the resampled values."""
+    t = np.nan_to_num(np.asarray(t, dtype=np.float32))  # a copy, worked on in place
     np.clip(t, -1.0, 1.0, out=t)
-    t += 1.0
     t *= (LEVELS - 1) / 2
-    t += 0.5
-    return t.astype(np.uint8)
+    t += (LEVELS - 1) / 2 + 0.5
+    return t
+
+
+def _levels(t: np.ndarray) -> np.ndarray:
+    """Values in [−1, 1] (NaN: 0) → their step in the table."""
+    return _steps(t).astype(np.uint8)
 
 
 def diverging_rgb(t: np.ndarray) -> np.ndarray:
@@ -54,16 +60,18 @@ def diverging_rgb(t: np.ndarray) -> np.ndarray:
     return colour_table()[_levels(t)]
 
 
+COVERAGES = 16  # steps of a map's soft round edge, from clear to opaque
+
+
 @lru_cache(maxsize=4)
-def _disc(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pixels of an n × n image outside its inscribed circle, those on its edge, and
-    the edge pixels' coverage (0–1): a one-pixel soft edge, so the scaled-down disc is
-    smooth."""
+def _disc(n: int) -> np.ndarray:
+    """How much of each pixel of an n × n image its inscribed circle covers, in steps
+    from 0 (clear) to COVERAGES − 1 (opaque): a one-pixel soft edge, so the small disc
+    is smooth."""
     centre = (np.arange(n) + 0.5 - n / 2)
     distance = np.hypot(centre[None, :], centre[:, None])
     alpha = np.clip(n / 2 - distance + 0.5, 0.0, 1.0)
-    edge = (alpha > 0) & (alpha < 1)
-    return alpha == 0, edge, alpha[edge].astype(np.float32)
+    return np.round(alpha * (COVERAGES - 1)).astype(np.intp)
 
 
 def opaque_table(order: str = "RGBA") -> np.ndarray:
@@ -76,48 +84,89 @@ def opaque_table(order: str = "RGBA") -> np.ndarray:
     return np.ascontiguousarray(rgba).view(np.uint32).ravel()
 
 
-def round_images(t: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
-    """Maps (k, n, n) with row 0 at the lowest y → k round images (k, n, n, 4) as
-    premultiplied colour bytes (in the table's order), row 0 at the top, transparent
-    outside the circle.
-
-    One table of premultiplied colours per coverage class (inside, and each distinct
-    edge coverage) would be many tables; instead every pixel takes its opaque colour
-    from one table (a single gather: this runs with every frame while training, and
-    float arithmetic on every pixel cost 1.2 ms a frame for 26 maps), and only the few
-    pixels on the circle's edge are scaled by their coverage."""
-    n = t.shape[-1]
-    table = opaque_table() if table is None else table
-    flipped = np.ascontiguousarray(t[:, ::-1, :])
-    out = table[_levels(flipped)]  # (k, n, n) colour words
-    outside, edge, coverage = _disc(n)
-    out[:, outside] = 0
-    pixels = np.ascontiguousarray(out[:, edge]).view(np.uint8).reshape(len(out), -1, 4)
-    out[:, edge] = (pixels * coverage[None, :, None] + 0.5).astype(np.uint8) \
-        .view(np.uint32)[..., 0]
-    return out.view(np.uint8).reshape(t.shape + (4,))
+def covered_table(order: str = "RGBA") -> np.ndarray:
+    """`opaque_table` premultiplied by each coverage step: row c holds the colours at
+    coverage c / (COVERAGES − 1), flattened (COVERAGES · LEVELS words), so that a
+    pixel's word is one lookup at c · LEVELS + its step."""
+    opaque = opaque_table(order).view(np.uint8).reshape(LEVELS, 4).astype(np.float32)
+    alpha = np.linspace(0.0, 1.0, COVERAGES, dtype=np.float32)[:, None, None]
+    covered = (opaque[None] * alpha + 0.5).astype(np.uint8)
+    return np.ascontiguousarray(covered).view(np.uint32).ravel()
 
 
-@lru_cache(maxsize=4)
-def _stretch(n: int, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For resampling n cells to d pixels along an axis: each pixel's lower cell, the
-    next one, and the next one's weight (bilinear, pixel and cell centres aligned)."""
+def _coloured(steps: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Steps (k, d, d) of round images → their colour words: one lookup per pixel (float
+    arithmetic on every pixel cost 1.2 ms a frame for 26 maps), the edge's coverage
+    folded into the table's row."""
+    index = steps.astype(np.intp)
+    index += _disc(steps.shape[-1]) * LEVELS
+    return table[index]
+
+
+@lru_cache(maxsize=8)
+def _stretch(n: int, d: int) -> np.ndarray:
+    """The bilinear resampling of n cells to d pixels along an axis, as a (d, n) matrix:
+    each pixel's share of the two cells around its centre (pixel and cell centres
+    aligned)."""
     u = np.clip((np.arange(d) + 0.5) * n / d - 0.5, 0.0, n - 1.0)
-    low = np.minimum(np.floor(u).astype(np.intp), n - 2) if n > 1 else np.zeros(d, np.intp)
+    low = np.minimum(np.floor(u).astype(np.intp), max(n - 2, 0))
     high = np.minimum(low + 1, n - 1)
-    return low, high, (u - low).astype(np.float32)
+    m = np.zeros((d, n), np.float32)
+    np.add.at(m, (np.arange(d), low), 1 - (u - low))
+    np.add.at(m, (np.arange(d), high), u - low)
+    return m
 
 
-def resample(t: np.ndarray, d: int) -> np.ndarray:
+def resample(t: np.ndarray, d: int, flip: bool = False) -> np.ndarray:
     """Maps (k, n, n) → (k, d, d), bilinear: each map at the size it is drawn, so that
-    drawing it is a plain copy of pixels, never a scaling."""
-    n = t.shape[-1]
-    if n == d:
-        return np.asarray(t, dtype=np.float32)
-    low, high, w = _stretch(n, d)
+    drawing it is a plain copy of pixels, never a scaling. Two matrix products for all
+    the maps (each axis stretched in turn); `flip`: row 0 of the result is the last
+    row of the maps (images have row 0 at the top, maps at the lowest y)."""
+    k, n = t.shape[0], t.shape[-1]
+    across = _stretch(n, d)
+    up = across[::-1] if flip else across
     t = np.asarray(t, dtype=np.float32)
-    rows = t[:, low, :] * (1 - w)[None, :, None] + t[:, high, :] * w[None, :, None]
-    return rows[:, :, low] * (1 - w) + rows[:, :, high] * w
+    wide = t.reshape(k * n, n) @ across.T  # (k·n, d): every row stretched across
+    rows = wide.reshape(k, n, d).transpose(1, 0, 2).reshape(n, k * d)
+    return (up @ rows).reshape(d, k, d).transpose(1, 0, 2)
+
+
+@dataclass(frozen=True, eq=False)
+class Canvas:
+    """Where the maps of one layout go: the neurons with a map (in order), a map's width
+    in canvas pixels, each map's corner, the canvas's shape, and the colours. Never
+    changed once made (a layout makes a new one), so that a helper thread can paint from
+    it while the GUI thread lays the editor out again."""
+
+    keys: tuple[tuple[int, int], ...]
+    size: int
+    corners: np.ndarray  # (k, 2): each map's (x, y) in the canvas
+    shape: tuple[int, int]  # (height, width)
+    where: np.ndarray  # (k, size²): each map's pixels' places in the flat canvas
+    table: np.ndarray  # the colour words at each coverage, in the canvas's byte order
+
+    def paint(self, maps: PlaneMaps) -> Painted | None:
+        """Every map resampled, coloured and placed, in a dozen numpy calls for them all
+        (no Qt); None when the maps do not fit the drawn network (a snapshot of
+        another network). The steps are taken on the maps' cells, fewer than the
+        pixels, and resampled."""
+        try:
+            t = np.stack([maps.layers[c - 1][i] for c, i in self.keys])
+        except IndexError:
+            return None
+        words = _coloured(resample(_steps(t), self.size, flip=True), self.table)
+        pixels = np.zeros(self.shape, np.uint32)
+        pixels.ravel()[self.where] = words.reshape(len(words), -1)
+        return Painted(self, pixels, words)
+
+
+@dataclass(frozen=True, eq=False)
+class Painted:
+    """A canvas's pixels (ARGB32 premultiplied words) and the maps in it (k, d, d)."""
+
+    canvas: Canvas
+    pixels: np.ndarray
+    images: np.ndarray
 
 
 class NeuronMapItems:
@@ -134,20 +183,28 @@ class NeuronMapItems:
     def __init__(self, view) -> None:
         self.view = view
         self.item: QGraphicsPixmapItem | None = None
-        self.keys: list[tuple[int, int]] = []  # the neurons with a map, in order
-        self.images: np.ndarray | None = None  # the maps shown (k, d, d, 4), in order
-        self.corners: np.ndarray = np.zeros((0, 2), np.intp)  # each map's (x, y) in the canvas
-        self.size = 0  # d: a map's width in canvas pixels
+        self.canvas: Canvas | None = None
+        self.images: np.ndarray | None = None  # the maps shown (k, d, d words), in order
+
+    @property
+    def keys(self) -> tuple[tuple[int, int], ...]:
+        return () if self.canvas is None else self.canvas.keys
+
+    @property
+    def size(self) -> int:
+        """A map's width in canvas pixels."""
+        return 0 if self.canvas is None else self.canvas.size
 
     @property
     def items(self) -> dict[tuple[int, int], tuple[int, int]]:
         """The neurons with a map, each with its map's corner in the canvas."""
-        return dict(zip(self.keys, map(tuple, self.corners.tolist()), strict=True))
+        if self.canvas is None:
+            return {}
+        return dict(zip(self.keys, map(tuple, self.canvas.corners.tolist()), strict=True))
 
     def build(self) -> None:
         """The canvas for the neurons the layout draws (a condensed column: only those)."""
-        self.item, self.keys, self.images = None, [], None
-        self._table = opaque_table("BGRA")  # the theme's colours, as the view's brushes are
+        self.item, self.canvas, self.images = None, None, None
         lay = self.view.layout
         if lay is None:
             return
@@ -155,24 +212,25 @@ class NeuronMapItems:
         # to fit) and the screen's (crisp on a high-DPI one).
         self._ratio = ratio = max(self.view.devicePixelRatioF(), 1.0) * self.view.scale_factor
         radius = max(lay.radius - INSET, 1.0)
-        self.size = d = max(int(round(2 * radius * ratio)), 2)
+        d = max(int(round(2 * radius * ratio)), 2)
         drawn = [(c, i, col.x, y) for c, col in enumerate(lay.columns[1:], start=1)
                  for i, y in zip(col.shown, col.ys, strict=True)]
-        self.keys = [(c, i) for c, i, _, _ in drawn]
-        if not self.keys:
+        if not drawn:
             return
         centres = np.array([(x, y) for _, _, x, y in drawn])
         corners = np.round(centres * ratio - d / 2).astype(np.intp)
-        self._origin = corners.min(axis=0)
-        self.corners = corners - self._origin
-        width, height = self.corners.max(axis=0) + d
-        self._shape = (int(height), int(width))
+        origin = corners.min(axis=0)
+        corners -= origin
+        width, height = corners.max(axis=0) + d
         # Where each map's pixels go in the flat canvas: one scatter per update.
         offsets = (np.arange(d)[:, None] * width + np.arange(d)[None, :]).ravel()
-        self._where = (self.corners[:, 1] * width + self.corners[:, 0])[:, None] + offsets
+        where = (corners[:, 1] * width + corners[:, 0])[:, None] + offsets
+        # The theme's colours, as the view's brushes are.
+        self.canvas = Canvas(tuple((c, i) for c, i, _, _ in drawn), d, corners,
+                             (int(height), int(width)), where, covered_table("BGRA"))
         item = QGraphicsPixmapItem()
         item.setZValue(2.5)  # over the circles, under the labels
-        item.setPos(*(self._origin / ratio))
+        item.setPos(*(origin / ratio))
         item.setVisible(False)
         self.view.scene().addItem(item)
         self.item = item
@@ -182,22 +240,26 @@ class NeuronMapItems:
         do not fit the drawn network (a snapshot of another network)."""
         if self.item is None:
             return True
-        try:
-            t = np.stack([maps.layers[c - 1][i] for c, i in self.keys])
-        except IndexError:
+        return self.put(self.canvas.paint(maps))
+
+    def put(self, painted: Painted | None) -> bool:
+        """Show a painted canvas: one image handed to Qt. False (and nothing shown) for
+        maps that did not fit; a canvas painted for an earlier layout is ignored."""
+        if self.item is None:
+            return True
+        if painted is None:
             self.hide()
             return False
-        images = round_images(resample(t, self.size), self._table)
-        canvas = np.zeros(self._shape, np.uint32)
-        canvas.ravel()[self._where] = images.view(np.uint32).reshape(len(images), -1)
-        height, width = self._shape
-        image = QImage(canvas.data, width, height, 4 * width,
+        if painted.canvas is not self.canvas:
+            return True
+        height, width = painted.canvas.shape
+        image = QImage(painted.pixels.data, width, height, 4 * width,
                        QImage.Format.Format_ARGB32_Premultiplied)
-        pixmap = QPixmap.fromImage(image)  # copies: `canvas` goes with this call
+        pixmap = QPixmap.fromImage(image)  # copies: the pixels may go after this call
         pixmap.setDevicePixelRatio(self._ratio)
         self.item.setPixmap(pixmap)
         self.item.setVisible(True)
-        self.images = images
+        self.images = painted.images
         return True
 
     def image_of(self, key: tuple[int, int]) -> QImage:

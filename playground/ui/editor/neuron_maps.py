@@ -6,15 +6,20 @@ The plane is the decision map's: its two features (the first two until the decis
 map is opened and set), the other features held at the prediction panel's values.
 The maps come from the latest weight snapshot, all neurons at once in one forward
 pass over a 32 × 32 grid (coarser for wide networks; core/neuron_maps.py), once
-per snapshot: the window's
-frame calls `update()`, which does nothing when the snapshot, the plane and the held
-values are those of the maps already shown. While training runs, the maps follow
-at most LIVE_RATE times a second (and the last snapshot of a run always): a map
-changes slowly, and one update of them all costs about 0.6 ms of Python on the GUI
-thread (1–2 ms on a busy machine), taken from the training thread through the GIL;
-with every frame (11 a second) that is 1 % of the wall time, which costs training
-three to four times as much (see frame_budget.py). What they cost is part of
-the frame budget (LiveDisplay._redraw in live_display.py measures it).
+per snapshot: the window's frame calls `update()`, which does nothing when the
+snapshot, the plane and the held values are those of the maps already shown.
+
+While training runs, the maps follow at most LIVE_RATE times a second (and the last
+snapshot of a run always), away from the frames: a frame takes the snapshot, a timer
+half a frame interval later paints the maps into one canvas (0.2–0.5 ms of Python,
+float32), and SHOW_AFTER_MS later hands it to Qt, whose repaint of the maps takes
+0.2–0.5 ms more. A frame is where the GUI thread is already busy (1–3 ms of Python
+and painting): done with the frame, the maps made its late timer ticks later still,
+and a 5 ms timer's 99th-percentile lateness 10–20 % worse (bench: neuron maps).
+Between frames, in two steps, a tick they delay is late by little. They keep to
+their own share of the wall time (SHARE), beside the frame budget's. Otherwise (a
+person's edit, the end of a run) they are painted and shown at once, in the same
+frame as the rest of the window.
 
 Hovering a neuron shows its map large in the decision map (when that is open), with
 the data on top; a click pins it there (and opens the decision map), a second click
@@ -26,14 +31,14 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import QToolButton
 
 from playground.core.network.neuron_maps import grid_size, maps_on, plane, plane_range
 from playground.ui import theme
 from playground.ui.editor.network_layout import MAX_RADIUS
-from playground.ui.editor.neuron_map_items import NeuronMapItems
+from playground.ui.editor.neuron_map_items import NeuronMapItems, Painted
 from playground.ui.editor.neuron_text import neuron_name
 
 MAP_DOCK = "decisionMapDock"
@@ -48,6 +53,7 @@ LIVE_RATE = 2.0
 # network's maps (tens of milliseconds on a busy machine, for the matrix products)
 # are redone every few seconds instead.
 SHARE = 0.01
+SHOW_AFTER_MS = 8  # from painting the maps to showing them, while training
 MAP_RADIUS = 20.0  # the neurons' largest radius with maps in them (13 without)
 
 
@@ -67,6 +73,11 @@ class NeuronMapDisplay(QObject):
         self.ring = None  # the ring around the pinned neuron in the editor
         self._snapshot = None  # the snapshot of the maps shown
         self._shown_at = -np.inf  # when they were computed (perf_counter)
+        # While training, the maps are painted between two frames, then shown a moment
+        # later (see update).
+        self._between = QTimer(self, singleShot=True)
+        self._between.timeout.connect(self._between_frames)
+        self._painted: list[Painted | None] = []  # painted, not yet shown (one at most)
         self.cost = 0.0  # seconds an update of the maps takes (the latest)
         self._plane = None  # their plane's cells, kept while the snapshots change
         self._plane_key = None  # (the pair, the held values) of those cells
@@ -121,7 +132,10 @@ class NeuronMapDisplay(QObject):
         self.settings.setValue(key, on)
 
     def _forget(self) -> None:
+        """The maps shown no longer hold; a painting under way is for the old ones."""
         self._snapshot = self._plane = self._plane_key = None
+        self._painted.clear()
+        self._between.stop()
 
     @Slot(bool)
     def _on_toggled(self, on: bool) -> None:
@@ -140,11 +154,13 @@ class NeuronMapDisplay(QObject):
             return view.scatter.axes()
         return 0, min(1, self.session.dataset.n_features - 1)
 
-    def update(self, live: bool = False) -> None:
+    def update(self, live: bool = False, after: float = 0.0) -> None:
         """Bring the maps up to date with the latest snapshot and the prediction panel:
         nothing to do when neither has changed what they show, or when they are off.
-        `live`: training is running, and the maps were redone less than 1 / LIVE_RATE
-        seconds ago: they wait for a later frame."""
+
+        `live`: a frame while training runs. New maps are painted `after` seconds
+        later (half a frame interval: not beside a frame), and shown SHOW_AFTER_MS
+        after that, unless the last were painted less than 1 / LIVE_RATE seconds ago."""
         if not self.action.isChecked():
             return
         w = self.session
@@ -155,6 +171,12 @@ class NeuronMapDisplay(QObject):
             self.items.hide()
             self._forget()
             return
+        if not live and self._between.isActive():
+            # Training stopped (or a person changed something) before the maps were
+            # painted and shown: they are made at once, in this frame, instead.
+            self._between.stop()
+            self._painted.clear()
+            self._snapshot = None
         pair = self.pair()
         held = np.asarray(w.prediction.values(), dtype=np.float64)
         n = grid_size(w.spec.widths)  # finer for small networks, coarser for wide ones
@@ -162,18 +184,42 @@ class NeuronMapDisplay(QObject):
         if plane_key != self._plane_key:
             if pair not in self._ranges:
                 self._ranges[pair] = plane_range(w.dataset.x, pair)
+            self._forget()
             self._plane = plane(w.split.standardizer, held, pair, *self._ranges[pair], n)
-            self._plane_key, self._snapshot = plane_key, None
+            self._plane_key = plane_key
         elif w.snapshot is self._snapshot:
-            return  # the maps shown are this snapshot's, over this plane
-        elif live and time.perf_counter() - self._shown_at < \
-                max(1 / LIVE_RATE, self.cost / SHARE):
+            return  # the maps shown (or to be painted) are this snapshot's, on this plane
+        elif live and (self._between.isActive() or time.perf_counter() - self._shown_at <
+                       max(1 / LIVE_RATE, self.cost / SHARE)):
             return
-        start = time.perf_counter()
-        self._snapshot, self._shown_at = w.snapshot, start
+        self._snapshot, self._shown_at = w.snapshot, time.perf_counter()
+        if live:
+            self._between.start(int(after * 1000))
+        else:
+            self.items.put(self._paint())
+
+    @Slot()
+    def _between_frames(self) -> None:
+        """Paint the maps, then show them SHOW_AFTER_MS later: the painting and the
+        repaint of the editor it brings (0.2–0.5 ms) are two short waits for a timer,
+        not one longer one."""
+        if self._painted:
+            self.items.put(self._painted.pop())
+        else:
+            self._painted.append(self._paint())
+            self._between.start(SHOW_AFTER_MS)
+
+    def _paint(self) -> Painted | None:
+        """The maps of the snapshot taken over the plane, painted into the canvas (None
+        when no neuron is drawn)."""
+        canvas = self.items.canvas
+        if canvas is None:
+            return None
         self.computed += 1
-        self.items.show(maps_on(w.snapshot, self._plane))
+        start = time.perf_counter()
+        painted = canvas.paint(maps_on(self._snapshot, self._plane, np.float32))
         self.cost = time.perf_counter() - start
+        return painted
 
     @Slot()
     def axes_changed(self) -> None:

@@ -126,9 +126,9 @@ def test_maps_are_computed_once_per_snapshot_and_not_when_off(qtbot, window, mon
     seen = []
     real = display_module.maps_on
 
-    def counting(snapshot, cells):
+    def counting(snapshot, cells, *args):
         seen.append(snapshot)
-        return real(snapshot, cells)
+        return real(snapshot, cells, *args)
 
     monkeypatch.setattr(display_module, "maps_on", counting)
     start = time.perf_counter()
@@ -244,3 +244,29 @@ def test_a_condensed_layer_has_maps_for_its_drawn_neurons_only(qtbot, window):  
     ours = sorted(i for c, i in maps.items.visible() if c == 1)
     assert ours == sorted(column.shown) and len(ours) < 512
     assert maps.items.images.shape[0] == len(drawn(window))
+
+
+def test_while_training_the_maps_are_painted_between_frames_then_shown(qtbot, window):  # noqa: F811
+    new_dataset(qtbot, window, "xor")
+    window.step_epoch()
+    qtbot.waitUntil(lambda: window.epoch == 1, timeout=10_000)
+    maps = window.neuron_maps
+    shown, computed = maps.items.images, maps.computed
+    maps._snapshot, maps._shown_at = None, -np.inf  # as if this snapshot had just come
+
+    # A frame while training only sets the painting for later, away from the frame ...
+    maps.update(live=True, after=0.05)
+    assert maps.computed == computed and maps.items.images is shown
+    maps.update(live=True, after=0.05)  # ... once: the next frame waits for it
+    qtbot.waitUntil(lambda: maps.computed == computed + 1, timeout=5_000)
+    assert maps.items.images is shown  # painted, and shown a moment later
+    qtbot.waitUntil(lambda: maps.items.images is not shown, timeout=5_000)
+    np.testing.assert_array_equal(maps.items.images, shown)  # the same weights: the same maps
+
+    # Training stops before the painting is due: the last frame paints at once.
+    maps._snapshot, maps._shown_at = None, -np.inf
+    maps.update(live=True, after=30)
+    shown = maps.items.images
+    maps.update()
+    assert maps.computed == computed + 2 and maps.items.images is not shown
+    assert not maps._between.isActive()
