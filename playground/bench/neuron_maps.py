@@ -6,11 +6,11 @@ the others, with the bare loop taking turns beside them (turns.py), so both stat
 share the machine's phases and the same network at the same stage of training.
 Turns of seconds still differ by ±5 % on this machine, so the cost is also measured
 within one training run, the maps' updates switched off and on every half second
-(`switched`): the epochs trained in each state, over the same two minutes, and the
+(`switched`): the epochs trained in each state, over the same four minutes, and the
 lateness of a 5 ms GUI timer in each. The lateness is measured that way only: its
 99th percentile, from the slowest 1 % of the ticks, moved by ±10 % between runs of
 ten seconds one after the other, and by about ±5 % between the two states of one
-switched minute with the maps off in both.
+switched minute with the maps off in both (hence four minutes).
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class Sizes:
     switch_s: float  # the neuron maps' cost: seconds of training switched on and off
 
 
-FULL = Sizes(20_000, 10_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5, 2, 20, 2, 120.0)
+FULL = Sizes(20_000, 10_000, 10.0, 200_000, 10_000, 1_000_000, 2, 7, 5, 2, 20, 2, 240.0)
 QUICK = Sizes(1_000, 100, 2.0, 10_000, 2_000, 20_000, 1, 3, 1, 2, 2, 1, 4.0)
 
 
