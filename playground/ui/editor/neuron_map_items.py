@@ -135,8 +135,8 @@ def resample(t: np.ndarray, d: int, flip: bool = False) -> np.ndarray:
 class Canvas:
     """Where the maps of one layout go: the neurons with a map (in order), a map's width
     in canvas pixels, each map's corner, the canvas's shape, and the colours. Never
-    changed once made (a layout makes a new one), so that a helper thread can paint from
-    it while the GUI thread lays the editor out again."""
+    changed once made (a layout makes a new one), so that maps painted for an earlier
+    layout are known by their canvas and never shown."""
 
     keys: tuple[tuple[int, int], ...]
     size: int
