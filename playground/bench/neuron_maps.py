@@ -176,14 +176,8 @@ def switched(app, window, spec, config, seconds: float) -> tuple[float, dict, di
     finally:
         del display.update
     ratio = (epochs[True] / spent[True]) / (epochs[False] / spent[False])
-    return ratio, _percentiles(late[True]), _percentiles(late[False])
-
-
-def _percentiles(late: list[float]) -> dict:
-    a = np.array(late[1:])  # the first tick of a run measures the start, not a wait
-    return {"lateness_p50_ms": float(np.percentile(a, 50)),
-            "lateness_p99_ms": float(np.percentile(a, 99)),
-            "lateness_max_ms": float(a.max())}
+    # The first tick of a run measures the start, not a wait.
+    return ratio, *(throughput.lateness_summary(late[on][1:]) for on in (True, False))
 
 
 def rows(r: dict, row) -> list[str]:

@@ -106,7 +106,12 @@ def timer_lateness(app, seconds: float) -> dict:
     end = time.perf_counter() + seconds
     wait_until(app, lambda: time.perf_counter() > end, seconds + 30)
     timer.stop()
-    late = np.maximum(np.diff(np.array(ticks)) - 0.005, 0.0) * 1000
+    return lateness_summary(np.maximum(np.diff(np.array(ticks)) - 0.005, 0.0) * 1000)
+
+
+def lateness_summary(late_ms) -> dict:
+    """p50, p99 and max of a timer's lateness (ms, one per tick)."""
+    late = np.asarray(late_ms, dtype=np.float64)
     return {"lateness_p50_ms": float(np.percentile(late, 50)),
             "lateness_p99_ms": float(np.percentile(late, 99)),
             "lateness_max_ms": float(late.max())}

@@ -74,23 +74,18 @@ def _disc(n: int) -> np.ndarray:
     return np.round(alpha * (COVERAGES - 1)).astype(np.intp)
 
 
-def opaque_table(order: str = "RGBA") -> np.ndarray:
-    """`colour_table` as 32-bit words (uint32), each fully opaque, their bytes in
-    `order` (BGRA: what QImage's ARGB32 is in a little-endian machine's memory)."""
+def covered_table(order: str = "RGBA") -> np.ndarray:
+    """`colour_table` as 32-bit words (uint32), their bytes in `order` (BGRA: what
+    QImage's ARGB32 is in a little-endian machine's memory), premultiplied by each
+    coverage step: row c holds the colours at coverage c / (COVERAGES − 1), flattened
+    (COVERAGES · LEVELS words), so that a pixel's word is one lookup at
+    c · LEVELS + its step."""
     rgb = colour_table()
     if order == "BGRA":
         rgb = rgb[:, ::-1]
-    rgba = np.concatenate([rgb, np.full((LEVELS, 1), 255, np.uint8)], axis=1)
-    return np.ascontiguousarray(rgba).view(np.uint32).ravel()
-
-
-def covered_table(order: str = "RGBA") -> np.ndarray:
-    """`opaque_table` premultiplied by each coverage step: row c holds the colours at
-    coverage c / (COVERAGES − 1), flattened (COVERAGES · LEVELS words), so that a
-    pixel's word is one lookup at c · LEVELS + its step."""
-    opaque = opaque_table(order).view(np.uint8).reshape(LEVELS, 4).astype(np.float32)
+    opaque = np.concatenate([rgb, np.full((LEVELS, 1), 255, np.uint8)], axis=1)
     alpha = np.linspace(0.0, 1.0, COVERAGES, dtype=np.float32)[:, None, None]
-    covered = (opaque[None] * alpha + 0.5).astype(np.uint8)
+    covered = (opaque[None].astype(np.float32) * alpha + 0.5).astype(np.uint8)
     return np.ascontiguousarray(covered).view(np.uint32).ravel()
 
 
@@ -117,18 +112,17 @@ def _stretch(n: int, d: int) -> np.ndarray:
     return m
 
 
-def resample(t: np.ndarray, d: int, flip: bool = False) -> np.ndarray:
-    """Maps (k, n, n) → (k, d, d), bilinear: each map at the size it is drawn, so that
-    drawing it is a plain copy of pixels, never a scaling. Two matrix products for all
-    the maps (each axis stretched in turn); `flip`: row 0 of the result is the last
-    row of the maps (images have row 0 at the top, maps at the lowest y)."""
+def resample(t: np.ndarray, d: int) -> np.ndarray:
+    """Maps (k, n, n) with row 0 at the lowest y → images (k, d, d) with row 0 at the
+    top, bilinear: each map at the size it is drawn, so that drawing it is a plain copy
+    of pixels, never a scaling. Two matrix products for all the maps (each axis
+    stretched in turn, the flip folded into the second)."""
     k, n = t.shape[0], t.shape[-1]
     across = _stretch(n, d)
-    up = across[::-1] if flip else across
     t = np.asarray(t, dtype=np.float32)
     wide = t.reshape(k * n, n) @ across.T  # (k·n, d): every row stretched across
     rows = wide.reshape(k, n, d).transpose(1, 0, 2).reshape(n, k * d)
-    return (up @ rows).reshape(d, k, d).transpose(1, 0, 2)
+    return (across[::-1] @ rows).reshape(d, k, d).transpose(1, 0, 2)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,7 +148,7 @@ class Canvas:
             t = np.stack([maps.layers[c - 1][i] for c, i in self.keys])
         except IndexError:
             return None
-        words = _coloured(resample(_steps(t), self.size, flip=True), self.table)
+        words = _coloured(resample(_steps(t), self.size), self.table)
         pixels = np.zeros(self.shape, np.uint32)
         pixels.ravel()[self.where] = words.reshape(len(words), -1)
         return Painted(self, pixels, words)
