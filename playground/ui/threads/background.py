@@ -2,11 +2,18 @@
 
 Every long task runs the same way, superqt's: a worker QObject moved to a QThread of
 its own (no parent), `started → run`, the worker's `finished → quit`, and
-`deleteLater` on both. Stopping is a flag the work checks between blocks; progress,
-the result and the error come back to the GUI thread as queued signals, delivered by
-slots of a GUI-thread object (not lambdas, which have no thread affinity). The window
-never waits on a task, except when it closes (`wait`), so that a file being written is
-finished.
+`deleteLater` on the thread. Stopping is a flag the work checks between blocks;
+progress, the result and the error come back to the GUI thread as queued signals,
+delivered by slots of a GUI-thread object (not lambdas, which have no thread affinity).
+The window never waits on a task, except when it closes (`wait`), so that a file being
+written is finished.
+
+A worker is never destroyed in its own thread: it goes back to the GUI thread as its
+work ends (ThreadWorker.finish) and is freed there. ~QObject tells each sender of a
+connection it receives (`disconnectNotify`, a virtual that PySide checks for a Python
+override, which needs the GIL) while holding Qt's connection locks; the GUI thread,
+holding the GIL, may be waiting for one of those locks (any connect, or a widget's
+setParent): a deadlock, seen as a window frozen while opening a project.
 """
 
 from __future__ import annotations
@@ -21,12 +28,25 @@ from shiboken6 import isValid
 SHOW_AFTER_MS = 400  # a task that ends sooner shows no progress dialog at all
 
 
-class Task(QObject):
+class ThreadWorker(QObject):
+    """A worker for Background.start: `run()` ends with `finish()`."""
+
+    finished = Signal()
+
+    def finish(self) -> None:
+        """The last call of `run()`, in the worker's thread: back to the GUI thread (to be
+        freed there, see above), then `finished`, which ends the thread."""
+        app = QCoreApplication.instance()
+        if app is not None and self.thread() is not app.thread():
+            self.moveToThread(app.thread())
+        self.finished.emit()
+
+
+class Task(ThreadWorker):
     """The worker for a plain function `fn(progress, cancelled)`."""
 
     progressed = Signal(float)  # share done, 0–1
     done = Signal(object, object)  # result, error (one of them None)
-    finished = Signal()
 
     def __init__(self, fn: Callable[[Callable[[float], None], Callable[[], bool]], object]):
         super().__init__()
@@ -44,7 +64,7 @@ class Task(QObject):
         except Exception as e:  # noqa: BLE001 — handed to the GUI, which explains it
             result, error = None, e
         self.done.emit(result, error)
-        self.finished.emit()
+        self.finish()
 
 
 class _Relay(QObject):
@@ -86,10 +106,8 @@ class _Threads(QObject):
     def _on_finished(self) -> None:
         for thread in [t for t in self.running if _ended(t)]:
             if isValid(thread):
-                # `finished` comes before the thread has deleted its worker (deleteLater):
-                # wait for that (microseconds), or Python would free the worker as well.
-                thread.wait()
-            _, relay = self.running.pop(thread)
+                thread.wait()  # `finished` comes just before the thread has ended
+            _, relay = self.running.pop(thread)  # the worker is freed here, on this thread
             if relay is not None and isValid(relay):
                 relay.deleteLater()  # after the result it carries has been delivered
 
@@ -119,8 +137,8 @@ class Background(QObject):
         # end before its queued result is delivered.
         self._pending: set[_Relay] = set()
 
-    def start(self, worker: QObject, relay: QObject | None = None) -> QThread:
-        """Run `worker.run()` on a new thread; `worker.finished` must follow it, and
+    def start(self, worker: ThreadWorker, relay: QObject | None = None) -> QThread:
+        """Run `worker.run()` on a new thread; it must end with `worker.finish()`, and
         `worker.cancel()` must be thread-safe."""
         thread = QThread()
         worker.moveToThread(thread)
@@ -128,7 +146,6 @@ class Background(QObject):
         # Direct: quit() is thread-safe, and the thread must end even while the GUI
         # thread waits for it (closing the window).
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.finished.connect(worker.deleteLater)
         thread.finished.connect(thread.deleteLater)
         _kept().keep(thread, worker, relay)
         self._started = [*self.threads(), thread]

@@ -1,6 +1,6 @@
 """The import of a CSV file on a thread of its own, so the window never freezes.
 
-The worker is a QObject moved to a QThread (background.py): `run` does the whole
+The worker is a ThreadWorker moved to a QThread (background.py): `run` does the whole
 import; cancelling sets a flag that table_import checks between blocks.
 Progress, the data set or the error come back to the GUI thread as queued signals.
 """
@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QThread, Signal, Slot
 
 from playground.core.data.split import prepare
 from playground.core.data.table_import import ImportCancelled, import_table
 from playground.core.errors import PlaygroundError
 from playground.core.training.config import TrainingConfig
-from playground.ui.threads.background import Background
+from playground.ui.threads.background import Background, ThreadWorker
 
 
-class ImportWorker(QObject):
+class ImportWorker(ThreadWorker):
     progressed = Signal(float)  # share of the file read, 0–1
     imported = Signal(object)  # the Dataset
     failed = Signal(str)  # one sentence for a person
     cancelled = Signal()
-    finished = Signal()
 
     def __init__(self, path: str, plan) -> None:
         super().__init__()
@@ -54,7 +53,7 @@ class ImportWorker(QObject):
         else:
             self.imported.emit(dataset)
         finally:
-            self.finished.emit()
+            self.finish()
 
 
 def start_import(path: str, plan, background: Background) -> tuple[QThread, ImportWorker]:

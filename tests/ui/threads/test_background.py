@@ -1,13 +1,17 @@
 """Long tasks on threads of their own: results, errors, cancelling, and closing the window."""
 
+import gc
 import threading
 import time
 
 import pytest
-from PySide6.QtCore import QSettings, QThread, QTimer
+from import_files import shops
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread, QTimer
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
+from playground.core.data.table_import import preview
 from playground.ui.threads.background import Background, run_with_progress
+from playground.ui.threads.import_worker import start_import
 
 
 def until_cancelled(progress, cancelled):
@@ -27,6 +31,33 @@ def test_the_result_comes_back_on_the_gui_thread(qtbot):
     result, error, thread = seen[0]
     assert error is None and result != threading.main_thread().name  # it ran elsewhere
     assert thread is QThread.currentThread()  # and was delivered here
+
+
+def freed_in(worker) -> list[int]:
+    """The thread in which the worker's C++ object will be destroyed, once it is."""
+    threads: list[int] = []
+    worker.destroyed.connect(lambda: threads.append(threading.get_ident()),
+                             Qt.ConnectionType.DirectConnection)
+    return threads
+
+
+def test_a_worker_is_freed_on_the_gui_thread_never_its_own(qtbot, tmp_path):
+    """Destroyed in its own thread, a worker can deadlock with the GUI thread (see
+    background.py): every worker goes back to the GUI thread as its work ends."""
+    background = Background()
+    gate = threading.Event()
+    task = background.run(lambda: gate.wait(5), lambda result, error: None)
+    task_freed = freed_in(task)
+    thread, worker = start_import(str(shops(tmp_path)), preview(shops(tmp_path)).default_plan(),
+                                  background)
+    worker_freed = freed_in(worker)
+    gate.set()
+    qtbot.waitUntil(lambda: not background.busy(), timeout=10_000)
+    gui = QCoreApplication.instance().thread()
+    assert task.thread() is gui and worker.thread() is gui  # both are still there, here
+    del task, worker, thread
+    gc.collect()
+    assert task_freed == [threading.get_ident()] and worker_freed == [threading.get_ident()]
 
 
 def test_an_error_is_handed_over_not_raised(qtbot):
