@@ -229,13 +229,6 @@ class NeuronMapItems:
         self.view.scene().addItem(item)
         self.item = item
 
-    def show(self, maps: PlaneMaps) -> bool:
-        """Paint every neuron's map from `maps`; False (and nothing shown) when the maps
-        do not fit the drawn network (a snapshot of another network)."""
-        if self.item is None:
-            return True
-        return self.put(self.canvas.paint(maps))
-
     def put(self, painted: Painted | None) -> bool:
         """Show a painted canvas: one image handed to Qt. False (and nothing shown) for
         maps that did not fit; a canvas painted for an earlier layout is ignored."""

@@ -133,9 +133,14 @@ class NeuronMapDisplay(QObject):
 
     def _forget(self) -> None:
         """The maps shown no longer hold; a painting under way is for the old ones."""
-        self._snapshot = self._plane = self._plane_key = None
-        self._painted.clear()
+        self._drop_pending()
+        self._plane = self._plane_key = None
+
+    def _drop_pending(self) -> None:
+        """No painting or showing left to do: the next update makes the maps anew."""
         self._between.stop()
+        self._painted.clear()
+        self._snapshot = None
 
     @Slot(bool)
     def _on_toggled(self, on: bool) -> None:
@@ -174,9 +179,7 @@ class NeuronMapDisplay(QObject):
         if not live and self._between.isActive():
             # Training stopped (or a person changed something) before the maps were
             # painted and shown: they are made at once, in this frame, instead.
-            self._between.stop()
-            self._painted.clear()
-            self._snapshot = None
+            self._drop_pending()
         pair = self.pair()
         held = np.asarray(w.prediction.values(), dtype=np.float64)
         n = grid_size(w.spec.widths)  # finer for small networks, coarser for wide ones
