@@ -10,6 +10,7 @@ import time
 import numpy as np
 import torch
 
+from playground.bench import own_work
 from playground.bench.baseline import BareLoop
 from playground.bench.harness import prepare_run, train_to_limit
 
@@ -106,7 +107,7 @@ def timer_lateness(app, seconds: float) -> dict:
     end = time.perf_counter() + seconds
     wait_until(app, lambda: time.perf_counter() > end, seconds + 30)
     timer.stop()
-    return lateness_summary(np.maximum(np.diff(np.array(ticks)) - 0.005, 0.0) * 1000)
+    return lateness_summary(own_work.lateness(ticks, 0.005))
 
 
 def lateness_summary(late_ms) -> dict:

@@ -50,6 +50,20 @@ def test_the_neuron_map_rows_compare_maps_on_with_off():
     assert len(lines) == 10
     assert "epochs/s on / off, switched every 0.5 s" in lines[1]
     assert "0.985" in lines[1] and lines[1].endswith("✓") and lines[6].endswith("✗")
+    # The maps' own share of the lateness, from the same ticks: the switched comparison
+    # is shown, the target judged on the share.
+    r |= {"maps_xor_own_lateness_p99_ms_taken_out": 3.0, "maps_xor_own_delayed_share": 0.0123,
+          "maps_spirals_own_lateness_p99_ms_taken_out": 3.0,
+          "maps_spirals_own_delayed_share": 0.02, "maps_spirals_switched_lateness_p99_ms_on": 3.2,
+          "maps_spirals_switched_lateness_p99_ms_off": 3.0}
+    lines = rows(r, _row)
+    assert len(lines) == 14
+    assert "3.05 / 3.00 ms (+1.7 %)" in lines[4] and "A/A" in lines[4]
+    assert not lines[4].endswith(("✓", "✗"))
+    assert "without the maps' own work" in lines[5] and "3.05 / 3.00 ms (+1.7 %)" in lines[5]
+    assert lines[5].endswith("✓") and "1.23 %" in lines[6]
+    assert "3.20 / 3.00 ms (+6.7 %)" in lines[12] and lines[12].endswith("✗")
+    assert all(len(line) <= len(lines[0]) for line in lines)
     assert rows({}, _row) == []  # results from before the maps were measured
 
 
