@@ -9,7 +9,8 @@ The window never waits on a task, except when it closes (`wait`), so that a file
 written is finished.
 
 A worker is never destroyed in its own thread: it goes back to the GUI thread as its
-work ends (ThreadWorker.finish) and is freed there. ~QObject tells each sender of a
+work ends (ThreadWorker.finish; the training thread's workers, as that thread ends:
+home_when_finished) and is freed there. ~QObject tells each sender of a
 connection it receives (`disconnectNotify`, a virtual that PySide checks for a Python
 override, which needs the GIL) while holding Qt's connection locks; the GUI thread,
 holding the GIL, may be waiting for one of those locks (any connect, or a widget's
@@ -28,6 +29,21 @@ from shiboken6 import isValid
 SHOW_AFTER_MS = 400  # a task that ends sooner shows no progress dialog at all
 
 
+def _to_gui_thread(worker: QObject) -> None:
+    """Called in the worker's thread as its work there ends: the worker goes back to the
+    GUI thread, where Python frees it (see above)."""
+    app = QCoreApplication.instance()
+    if app is not None and isValid(worker) and worker.thread() is not app.thread():
+        worker.moveToThread(app.thread())
+
+
+def home_when_finished(worker: QObject, thread: QThread) -> None:
+    """For a worker that lives in `thread` until the thread ends (the training thread's
+    workers): it goes back to the GUI thread then, never deleted in its thread. Python
+    keeps it (whoever made it holds it) and frees it on the GUI thread."""
+    thread.finished.connect(lambda: _to_gui_thread(worker), Qt.ConnectionType.DirectConnection)
+
+
 class ThreadWorker(QObject):
     """A worker for Background.start: `run()` ends with `finish()`."""
 
@@ -36,9 +52,7 @@ class ThreadWorker(QObject):
     def finish(self) -> None:
         """The last call of `run()`, in the worker's thread: back to the GUI thread (to be
         freed there, see above), then `finished`, which ends the thread."""
-        app = QCoreApplication.instance()
-        if app is not None and self.thread() is not app.thread():
-            self.moveToThread(app.thread())
+        _to_gui_thread(self)
         self.finished.emit()
 
 

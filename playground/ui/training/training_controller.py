@@ -7,6 +7,7 @@ import weakref
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from playground.ui.threads.background import home_when_finished
 from playground.ui.training.training_worker import Activation, TrainingWorker
 
 
@@ -43,7 +44,7 @@ class TrainingController(QObject):
         self._thread.setObjectName("trainingThread")
         self._worker = TrainingWorker()
         self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.deleteLater)
+        home_when_finished(self._worker, self._thread)
         self._activate.connect(self._worker.activate)
         self._start.connect(self._worker.start)
         self._step.connect(self._worker.step)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from playground.core.training.history import History
 from playground.core.training.variants import Axis, make_variants, parse_axis
 from playground.ui import theme
+from playground.ui.threads.background import home_when_finished
 from playground.ui.undo import RestoreRun
 from playground.ui.variants.variants_curves import VariantCurves
 from playground.ui.variants.variants_table import VariantsTable
@@ -114,7 +115,7 @@ class VariantsWindow(QDialog):
         self._worker = VariantsWorker()
         thread = window.controller.training_thread()
         self._worker.moveToThread(thread)
-        thread.finished.connect(self._worker.deleteLater)
+        home_when_finished(self._worker, thread)
         self._requests = _Requests()
         self._requests.start.connect(self._worker.start)
         self._requests.continue_with.connect(self._worker.continue_with)

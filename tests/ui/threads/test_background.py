@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread, QTimer
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from playground.core.data.table_import import preview
-from playground.ui.threads.background import Background, run_with_progress
+from playground.ui.threads.background import Background, _kept, run_with_progress
 from playground.ui.threads.import_worker import start_import
 
 
@@ -52,7 +52,8 @@ def test_a_worker_is_freed_on_the_gui_thread_never_its_own(qtbot, tmp_path):
                                   background)
     worker_freed = freed_in(worker)
     gate.set()
-    qtbot.waitUntil(lambda: not background.busy(), timeout=10_000)
+    # Ended, and let go of where threads are kept until then (its slot may come later).
+    qtbot.waitUntil(lambda: not background.busy() and not _kept().running, timeout=10_000)
     gui = QCoreApplication.instance().thread()
     assert task.thread() is gui and worker.thread() is gui  # both are still there, here
     del task, worker, thread
@@ -157,3 +158,23 @@ def test_closing_the_window_while_tasks_run_is_clean(qtbot, tmp_path):
     assert all(t.isFinished() for t in threads)  # and the import stopped
     qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=5000)  # both delivered, after all
     assert sorted(map(str, outcomes)) == ["None", "stopped"] and not background.busy()
+
+
+def test_the_training_threads_workers_go_back_to_the_gui_thread_as_it_ends(qtbot, tmp_path):
+    """The training and variants workers live on the training thread until the window
+    closes; then they go back to the GUI thread, never deleted in the thread."""
+    from shiboken6 import isValid
+    from support.window import open_window
+
+    from playground.ui.variants.variants_window import open_variants
+
+    window = open_window(qtbot, tmp_path)
+    workers = [window.controller._worker, open_variants(window)._worker]
+    freed = [freed_in(worker) for worker in workers]
+    training = window.controller.training_thread()
+    assert all(worker.thread() is training for worker in workers)
+    window.close()
+    assert training.isFinished()
+    gui = QCoreApplication.instance().thread()
+    assert all(isValid(worker) and worker.thread() is gui for worker in workers)
+    assert freed == [[], []]
