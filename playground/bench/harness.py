@@ -29,6 +29,9 @@ def qt_app():
     return QApplication.instance() or QApplication(["playground-bench"])
 
 
+WINDOW_SIZE = (1400, 900)
+
+
 def open_window(dataset=None):
     """The main window, shown offscreen, with settings kept out of the user's."""
     import tempfile
@@ -42,6 +45,9 @@ def open_window(dataset=None):
     window = MainWindow(dataset, QSettings(os.path.join(folder, "s.ini"),
                                            QSettings.Format.IniFormat))
     window.show()
+    # The size the window is shown and photographed at, not the offscreen screen's (800
+    # × 800, which fits a smaller window: an editor a third the size, maps half as wide).
+    window.resize(*WINDOW_SIZE)
     wait_until(app, lambda: window.snapshot is not None, 120, window)
     return app, window
 
