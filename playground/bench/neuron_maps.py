@@ -183,7 +183,6 @@ def switched(app, window, spec, config, seconds: float) -> tuple[float, dict, di
         wait_until(app, lambda: time.perf_counter() > end, seconds + 60)
         for timer in timers:
             timer.stop()
-        work.stop()
         window.toggle_training()
         wait_until(app, lambda: not window.controller.running, 30, window)
     finally:
@@ -273,12 +272,13 @@ def _repaint_costs(app, window) -> tuple[float, float]:
     part = view.mapFromScene(item.sceneBoundingRect()).boundingRect().adjusted(-2, -2, 2, 2)
     times: dict[str, list[float]] = {"with": [], "without": [], "part": []}
     for _ in range(REPAINTS):
-        for shown, repaints in ((True, ("with", "part")), (False, ("without",))):
+        for shown, repaints in ((True, (("with", ()), ("part", (part,)))),
+                                (False, (("without", ()),))):
             item.setVisible(shown)
             app.processEvents()
-            for name in repaints:
+            for name, region in repaints:
                 start = time.perf_counter()
-                viewport.repaint() if name != "part" else viewport.repaint(part)
+                viewport.repaint(*region)  # the whole view, or only the maps' part
                 times[name].append(time.perf_counter() - start)
     item.setVisible(True)
     app.processEvents()

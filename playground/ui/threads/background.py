@@ -10,11 +10,11 @@ written is finished.
 
 A worker is never destroyed in its own thread: it goes back to the GUI thread as its
 work ends (ThreadWorker.finish; the training thread's workers, as that thread ends:
-home_when_finished) and is freed there. ~QObject tells each sender of a
-connection it receives (`disconnectNotify`, a virtual that PySide checks for a Python
-override, which needs the GIL) while holding Qt's connection locks; the GUI thread,
-holding the GIL, may be waiting for one of those locks (any connect, or a widget's
-setParent): a deadlock, seen as a window frozen while opening a project.
+home_when_finished) and is freed there. ~QObject tells each sender of a connection it
+receives (`disconnectNotify`, a virtual that PySide checks for a Python override, which
+needs the GIL) while holding Qt's connection locks; the GUI thread, holding the GIL,
+may be waiting for one of those locks (any connect, or a widget's setParent): a
+deadlock, seen as a window frozen while opening a project.
 """
 
 from __future__ import annotations
